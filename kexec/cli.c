@@ -1,0 +1,332 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#include <errno.h>
+#include <getopt.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+
+enum {
+	OPT_MEM_MIN = 0x100,
+	OPT_MEM_MAX,
+	OPT_COMMAND_LINE,
+	OPT_APPEND,
+	OPT_REUSE_CMDLINE,
+	OPT_INITRD,
+	OPT_CONSOLE_SERIAL,
+	OPT_SERIAL,
+	OPT_SERIAL_BAUD,
+	OPT_NOEFI,
+	OPT_REUSE_VIDEO_TYPE,
+	OPT_PRINT_CKR_SIZE,
+	OPT_ARGS_LINUX,
+	OPT_DRY_RUN,
+	OPT_TEST_CORRUPT_DIGEST,
+};
+
+static const struct option kl_long_options[] = {
+	{ "help", no_argument, NULL, 'h' },
+	{ "version", no_argument, NULL, 'v' },
+	{ "debug", no_argument, NULL, 'd' },
+	{ "force", no_argument, NULL, 'f' },
+	{ "no-ifdown", no_argument, NULL, 'x' },
+	{ "no-sync", no_argument, NULL, 'y' },
+	{ "no-checks", no_argument, NULL, 'i' },
+	{ "load", no_argument, NULL, 'l' },
+	{ "load-panic", no_argument, NULL, 'p' },
+	{ "unload", no_argument, NULL, 'u' },
+	{ "exec", no_argument, NULL, 'e' },
+	{ "type", required_argument, NULL, 't' },
+	{ "status", no_argument, NULL, 'S' },
+	{ "kexec-file-syscall", no_argument, NULL, 's' },
+	{ "kexec-syscall", no_argument, NULL, 'c' },
+	{ "kexec-syscall-auto", no_argument, NULL, 'a' },
+	{ "mem-min", required_argument, NULL, OPT_MEM_MIN },
+	{ "mem-max", required_argument, NULL, OPT_MEM_MAX },
+	{ "command-line", required_argument, NULL, OPT_COMMAND_LINE },
+	{ "append", required_argument, NULL, OPT_APPEND },
+	{ "reuse-cmdline", no_argument, NULL, OPT_REUSE_CMDLINE },
+	{ "initrd", required_argument, NULL, OPT_INITRD },
+	{ "ramdisk", required_argument, NULL, OPT_INITRD },
+	{ "console-serial", no_argument, NULL, OPT_CONSOLE_SERIAL },
+	{ "serial", required_argument, NULL, OPT_SERIAL },
+	{ "serial-baud", required_argument, NULL, OPT_SERIAL_BAUD },
+	{ "noefi", no_argument, NULL, OPT_NOEFI },
+	{ "reuse-video-type", no_argument, NULL, OPT_REUSE_VIDEO_TYPE },
+	{ "print-ckr-size", no_argument, NULL, OPT_PRINT_CKR_SIZE },
+	{ "args-linux", no_argument, NULL, OPT_ARGS_LINUX },
+	{ "dry-run", no_argument, NULL, OPT_DRY_RUN },
+	{ "test-corrupt-digest", no_argument, NULL, OPT_TEST_CORRUPT_DIGEST },
+	{ NULL, 0, NULL, 0 },
+};
+
+void kl_cli_usage(FILE *f)
+{
+	fputs("Usage: kexec [OPTION]... [KERNEL]\n"
+	      "Load a new kernel and boot into it without firmware (kexec-tools compatible).\n"
+	      "\n"
+	      "Modes (the last one given wins; with none: load, then run `shutdown -r now'):\n"
+	      "  -l, --load               load KERNEL for a later kexec -e\n"
+	      "  -p, --load-panic         load KERNEL as the crash kernel (kexec_file_load only)\n"
+	      "  -u, --unload             unload the loaded kernel (with -p: the crash kernel)\n"
+	      "  -e, --exec               boot the loaded kernel now\n"
+	      "  -f, --force              load KERNEL (if given) and boot it now, without shutdown\n"
+	      "  -S, --status             exit 1 if a crash kernel (default, or -p) or a kernel\n"
+	      "                           (-l) is loaded, 0 if not (as kexec-tools 2.0.25 does)\n"
+	      "      --print-ckr-size     print the size of the crash kernel reservation\n"
+	      "      --dry-run            print the load plan; no system call is made\n"
+	      "\n"
+	      "Loading:\n"
+	      "  -t, --type=TYPE          image type: bzImage64 (also bzImage) or elf-x86_64\n"
+	      "      --command-line=TEXT  the new kernel's command line\n"
+	      "      --append=TEXT        same as --command-line (the last one wins)\n"
+	      "      --reuse-cmdline      start from /proc/cmdline (without BOOT_IMAGE=);\n"
+	      "                           --append/--command-line text is added after it\n"
+	      "      --initrd=FILE        initial ramdisk\n"
+	      "      --ramdisk=FILE       same as --initrd\n"
+	      "      --args-linux         accepted for ELF images (they always get Linux boot\n"
+	      "                           parameters)\n"
+	      "      --mem-min=ADDR       lowest physical address a segment may use\n"
+	      "      --mem-max=ADDR       highest physical address a segment may use (exclusive)\n"
+	      "      --reuse-video-type   hand the running screen_info to the new kernel as is\n"
+	      "      --noefi              do not hand EFI runtime information to the new kernel\n"
+	      "\n"
+	      "System call (default -a):\n"
+	      "  -a, --kexec-syscall-auto kexec_file_load, falling back to kexec_load when it is\n"
+	      "                           not available (ENOSYS, EINVAL, ENOEXEC, ENOTSUP)\n"
+	      "  -c, --kexec-syscall      kexec_load with our purgatory\n"
+	      "  -s, --kexec-file-syscall kexec_file_load only; exit 253 when it is refused\n"
+	      "  Options only kexec_load honours (-i, --mem-min, --mem-max, --console-serial,\n"
+	      "  --serial, --serial-baud, --noefi, -t elf-x86_64, ELF or compressed images)\n"
+	      "  select kexec_load under -a (-d says why) and are refused with -s.\n"
+	      "\n"
+	      "kexec_load only:\n"
+	      "  -i, --no-checks          skip the purgatory's SHA-256 check of the segments\n"
+	      "      --console-serial     purgatory reports progress on the serial port\n"
+	      "      --serial=PORT        serial port: ttyS0..ttyS3 or an I/O port (0x3f8)\n"
+	      "      --serial-baud=BAUD   serial speed (a divisor of 115200)\n"
+	      "      --test-corrupt-digest\n"
+	      "                           testing: store a wrong digest for the kernel\n"
+	      "                           segment; the purgatory must refuse to boot it\n"
+	      "\n"
+	      "Exec:\n"
+	      "  -x, --no-ifdown          do not take network interfaces down before -e/-f\n"
+	      "  -y, --no-sync            do not sync file systems before -e/-f\n"
+	      "\n"
+	      "Other:\n"
+	      "  -d, --debug              print the plan and decisions on stderr, then act\n"
+	      "  -v, --version            print the version\n"
+	      "  -h, -?, --help           print this help\n"
+	      "\n"
+	      "Exit status: 0 success; 1 usage error, unreadable file, or nothing loaded for -e;\n"
+	      "253 kexec_file_load refused under -s; 255 the load or exec failed.\n",
+	      f);
+}
+
+static int usage_err(char *errbuf, size_t errlen, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static int usage_err(char *errbuf, size_t errlen, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(errbuf, errlen, fmt, ap);
+	va_end(ap);
+	return -EINVAL;
+}
+
+static int parse_u64(const char *s, uint64_t *ret)
+{
+	char *end;
+	unsigned long long v;
+
+	if (!*s || *s == '-')
+		return -EINVAL;
+	errno = 0;
+	v = strtoull(s, &end, 0);
+	if (errno || *end)
+		return -EINVAL;
+	*ret = v;
+	return 0;
+}
+
+static int parse_serial(const char *s, uint16_t *ret)
+{
+	static const uint16_t ports[] = { 0x3f8, 0x2f8, 0x3e8, 0x2e8 };
+	uint64_t v;
+
+	if (!strncmp(s, "ttyS", 4) && s[4] >= '0' && s[4] <= '3' && !s[5]) {
+		*ret = ports[s[4] - '0'];
+		return 0;
+	}
+	if (parse_u64(s, &v) < 0 || !v || v > 0xfff8)
+		return -EINVAL;
+	*ret = (uint16_t)v;
+	return 0;
+}
+
+int kl_cli_parse(int argc, char **argv, struct kl_opts *ret, char *errbuf, size_t errlen)
+{
+	struct kl_opts o = {
+		.do_load = true, .do_shutdown = true, .mode = KL_MODE_AUTO,
+		.serial_port = 0x3f8, .status_crash = true,
+	};
+	int c;
+
+	optind = 0; /* full re-initialisation (glibc), for repeated calls */
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "hvdfxyilpuet:Ssca", kl_long_options, NULL)) != -1) {
+		switch (c) {
+		case 'h':
+			o.help = true;
+			break;
+		case 'v':
+			o.version = true;
+			break;
+		case 'd':
+			o.debug = true;
+			break;
+		case 'f':
+			o.do_shutdown = false;
+			o.do_exec = true;
+			break;
+		case 'x':
+			o.skip_ifdown = true;
+			break;
+		case 'y':
+			o.skip_sync = true;
+			break;
+		case 'i':
+			o.no_checks = true;
+			break;
+		case 'l':
+			o.do_load = true;
+			o.do_exec = o.do_shutdown = o.do_unload = o.crash = false;
+			o.status_crash = false;
+			break;
+		case 'p':
+			o.do_load = o.crash = o.status_crash = true;
+			o.do_exec = o.do_shutdown = o.do_unload = false;
+			break;
+		case 'u':
+			o.do_unload = true;
+			o.do_load = o.do_exec = o.do_shutdown = false;
+			break;
+		case 'e':
+			o.do_exec = true;
+			o.do_load = o.do_shutdown = o.do_unload = false;
+			break;
+		case 't':
+			o.type = optarg;
+			break;
+		case 'S':
+			o.status = true;
+			break;
+		case 's':
+			o.mode = KL_MODE_FILE;
+			break;
+		case 'c':
+			o.mode = KL_MODE_LEGACY;
+			break;
+		case 'a':
+			o.mode = KL_MODE_AUTO;
+			break;
+		case OPT_MEM_MIN:
+			if (parse_u64(optarg, &o.mem_min) < 0)
+				return usage_err(errbuf, errlen, "invalid --mem-min address '%s'", optarg);
+			o.mem_min_set = true;
+			break;
+		case OPT_MEM_MAX:
+			if (parse_u64(optarg, &o.mem_max) < 0 || !o.mem_max)
+				return usage_err(errbuf, errlen, "invalid --mem-max address '%s'", optarg);
+			o.mem_max_set = true;
+			break;
+		case OPT_COMMAND_LINE:
+		case OPT_APPEND:
+			o.cmdline = optarg;
+			break;
+		case OPT_REUSE_CMDLINE:
+			o.reuse_cmdline = true;
+			break;
+		case OPT_INITRD:
+			o.initrd = optarg;
+			break;
+		case OPT_CONSOLE_SERIAL:
+			o.console_serial = true;
+			break;
+		case OPT_SERIAL:
+			if (parse_serial(optarg, &o.serial_port) < 0)
+				return usage_err(errbuf, errlen, "invalid --serial port '%s' (ttyS0..ttyS3 or an I/O port)",
+						 optarg);
+			o.serial_set = true;
+			break;
+		case OPT_SERIAL_BAUD: {
+			uint64_t b;
+
+			if (parse_u64(optarg, &b) < 0 || !b || b > 115200 || 115200 % b)
+				return usage_err(errbuf, errlen, "invalid --serial-baud '%s' (a divisor of 115200)",
+						 optarg);
+			o.serial_baud = (uint32_t)b;
+			o.baud_set = true;
+			break;
+		}
+		case OPT_NOEFI:
+			o.noefi = true;
+			break;
+		case OPT_REUSE_VIDEO_TYPE:
+			o.reuse_video_type = true;
+			break;
+		case OPT_PRINT_CKR_SIZE:
+			o.print_ckr_size = true;
+			break;
+		case OPT_ARGS_LINUX:
+			break;
+		case OPT_DRY_RUN:
+			o.dry_run = true;
+			break;
+		case OPT_TEST_CORRUPT_DIGEST:
+			o.test_corrupt_digest = true;
+			break;
+		case '?':
+			if (optopt == '?') {
+				o.help = true;
+				break;
+			}
+			if (optopt)
+				return usage_err(errbuf, errlen, "unknown or incomplete option '-%c'", optopt);
+			return usage_err(errbuf, errlen, "unknown, ambiguous or incomplete option '%s'",
+					 argv[optind - 1]);
+		default:
+			return usage_err(errbuf, errlen, "unknown option");
+		}
+	}
+	if (optind < argc)
+		o.kernel = argv[optind++];
+	if (optind < argc)
+		return usage_err(errbuf, errlen, "unexpected argument '%s' (one kernel image only)", argv[optind]);
+	if (o.mem_min_set && o.mem_max_set && o.mem_min >= o.mem_max)
+		return usage_err(errbuf, errlen, "--mem-min (0x%llx) must be below --mem-max (0x%llx)",
+				 (unsigned long long)o.mem_min, (unsigned long long)o.mem_max);
+	*ret = o;
+	return 0;
+}
+
+const char *kl_cli_legacy_reason(const struct kl_opts *o)
+{
+	if (o->no_checks)
+		return "-i (skip the purgatory's checks)";
+	if (o->test_corrupt_digest)
+		return "--test-corrupt-digest";
+	if (o->mem_min_set || o->mem_max_set)
+		return "--mem-min/--mem-max";
+	if (o->console_serial || o->serial_set || o->baud_set)
+		return "--console-serial/--serial/--serial-baud";
+	if (o->noefi)
+		return "--noefi";
+	if (o->type && !strcmp(o->type, "elf-x86_64"))
+		return "-t elf-x86_64";
+	return NULL;
+}

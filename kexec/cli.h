@@ -1,0 +1,60 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* The kexec-tools command line, parsed into a struct; no other effect. */
+#ifndef KL_CLI_H
+#define KL_CLI_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+/* Exit codes, as kexec-tools uses them. */
+#define KL_EXIT_OK 0
+#define KL_EXIT_USAGE 1      /* bad options, unreadable files, nothing loaded */
+#define KL_EXIT_FALLBACK 253 /* -s given and kexec_file_load refused */
+#define KL_EXIT_FAIL 255     /* the load (or exec) itself failed */
+
+enum kl_syscall_mode {
+	KL_MODE_AUTO,   /* -a (default): kexec_file_load, fall back to kexec_load */
+	KL_MODE_LEGACY, /* -c: kexec_load */
+	KL_MODE_FILE,   /* -s: kexec_file_load only */
+};
+
+struct kl_opts {
+	/* what to do; options toggle these in order, as kexec-tools does */
+	bool do_load, do_exec, do_shutdown, do_unload;
+	bool crash;  /* -p */
+	bool status;       /* -S */
+	bool status_crash; /* -S asks about the crash kernel (unless -l) */
+	bool print_ckr_size;
+	bool help, version;
+	bool skip_sync, skip_ifdown; /* -y, -x */
+	bool debug, dry_run;
+	bool no_checks; /* -i */
+	enum kl_syscall_mode mode;
+	const char *type;
+	uint64_t mem_min, mem_max;
+	bool mem_min_set, mem_max_set;
+	const char *cmdline; /* --command-line / --append, last wins */
+	bool reuse_cmdline;
+	const char *initrd;
+	bool console_serial;
+	uint16_t serial_port;
+	uint32_t serial_baud;
+	bool serial_set, baud_set;
+	bool noefi, reuse_video_type;
+	bool test_corrupt_digest; /* testing: store a wrong digest for the kernel */
+	const char *kernel; /* first non-option argument */
+};
+
+/* Parse argv.  On a usage error, returns -EINVAL and writes a one-line
+ * reason to errbuf. */
+int kl_cli_parse(int argc, char **argv, struct kl_opts *ret, char *errbuf, size_t errlen);
+
+/* Why this command needs kexec_load (an option the file syscall cannot
+ * honour), or NULL. */
+const char *kl_cli_legacy_reason(const struct kl_opts *o);
+
+void kl_cli_usage(FILE *f);
+
+#endif

@@ -1,0 +1,116 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#include <gelf.h>
+#include <libelf.h>
+#include <string.h>
+
+#include "elf.h"
+#include "util.h"
+
+bool kl_elf_probe(const void *buf, size_t len)
+{
+	return len >= EI_NIDENT && !memcmp(buf, ELFMAG, SELFMAG);
+}
+
+static int check_loads(struct kl_elf_image *img, size_t len, struct kl_err *err)
+{
+	size_t i, j;
+
+	for (i = 0; i < img->nr_loads; i++) {
+		const struct kl_elf_load *a = &img->load[i];
+		uint64_t end;
+
+		if (a->filesz > a->memsz)
+			return kl_fail(err, -ENOEXEC, "ELF segment %zu: file size 0x%llx exceeds memory size 0x%llx",
+				       i, (unsigned long long)a->filesz, (unsigned long long)a->memsz);
+		if (!kl_in_bounds(len, a->offset, a->filesz))
+			return kl_fail(err, -ENOEXEC, "ELF segment %zu lies outside the file", i);
+		if (__builtin_add_overflow(a->paddr, a->memsz, &end) || end > (1ULL << 46))
+			return kl_fail(err, -ENOEXEC, "ELF segment %zu: physical range out of range", i);
+		for (j = 0; j < i; j++) {
+			const struct kl_elf_load *b = &img->load[j];
+
+			if (a->memsz && b->memsz && a->paddr < b->paddr + b->memsz &&
+			    b->paddr < a->paddr + a->memsz)
+				return kl_fail(err, -ENOEXEC, "ELF segments %zu and %zu overlap in physical memory", j, i);
+		}
+	}
+	for (i = 0; i < img->nr_loads; i++)
+		if (img->entry >= img->load[i].paddr &&
+		    img->entry < img->load[i].paddr + img->load[i].memsz)
+			return 0;
+	return kl_fail(err, -ENOEXEC, "ELF entry point 0x%llx is not inside any loaded segment",
+		       (unsigned long long)img->entry);
+}
+
+int kl_elf_parse(const void *buf, size_t len, struct kl_elf_image *ret,
+		 struct kl_err *err)
+{
+	struct kl_elf_image img = { 0 };
+	GElf_Ehdr eh;
+	Elf *e = NULL;
+	size_t phnum, i;
+	int r;
+
+	if (!kl_elf_probe(buf, len))
+		return kl_fail(err, -ENOEXEC, "not an ELF file");
+	if (elf_version(EV_CURRENT) == EV_NONE)
+		return kl_fail(err, -EINVAL, "libelf: %s", elf_errmsg(-1));
+	/* libelf does not write through the image in ELF_C_READ_MMAP-less
+	 * memory mode; the cast only satisfies its prototype. */
+	e = elf_memory((char *)buf, len);
+	if (!e)
+		return kl_fail(err, -ENOEXEC, "ELF: %s", elf_errmsg(-1));
+	if (elf_kind(e) != ELF_K_ELF || gelf_getclass(e) != ELFCLASS64) {
+		r = kl_fail(err, -ENOEXEC, "not a 64-bit ELF file");
+		goto out;
+	}
+	if (!gelf_getehdr(e, &eh)) {
+		r = kl_fail(err, -ENOEXEC, "ELF header unreadable: %s", elf_errmsg(-1));
+		goto out;
+	}
+	if (eh.e_ident[EI_DATA] != ELFDATA2LSB || eh.e_machine != EM_X86_64) {
+		r = kl_fail(err, -ENOEXEC, "ELF file is not for x86_64 (machine %u)", eh.e_machine);
+		goto out;
+	}
+	if (eh.e_type != ET_EXEC) {
+		r = kl_fail(err, -ENOEXEC, "ELF file is not an executable (type %u)", eh.e_type);
+		goto out;
+	}
+	if (elf_getphdrnum(e, &phnum) != 0) {
+		r = kl_fail(err, -ENOEXEC, "ELF program headers unreadable: %s", elf_errmsg(-1));
+		goto out;
+	}
+	if (phnum > 256) {
+		r = kl_fail(err, -ENOEXEC, "ELF file has %zu program headers (at most 256)", phnum);
+		goto out;
+	}
+	for (i = 0; i < phnum; i++) {
+		GElf_Phdr ph;
+
+		if (!gelf_getphdr(e, (int)i, &ph)) {
+			r = kl_fail(err, -ENOEXEC, "ELF program header %zu unreadable: %s", i, elf_errmsg(-1));
+			goto out;
+		}
+		if (ph.p_type != PT_LOAD || !ph.p_memsz)
+			continue;
+		if (img.nr_loads == KL_ELF_LOADS_MAX) {
+			r = kl_fail(err, -E2BIG, "ELF file has more than %d loadable segments", KL_ELF_LOADS_MAX);
+			goto out;
+		}
+		img.load[img.nr_loads++] = (struct kl_elf_load){
+			.paddr = ph.p_paddr, .vaddr = ph.p_vaddr, .offset = ph.p_offset,
+			.filesz = ph.p_filesz, .memsz = ph.p_memsz,
+		};
+	}
+	if (!img.nr_loads) {
+		r = kl_fail(err, -ENOEXEC, "ELF file has no loadable segment");
+		goto out;
+	}
+	img.entry = eh.e_entry;
+	r = check_loads(&img, len, err);
+	if (r == 0)
+		*ret = img;
+out:
+	elf_end(e);
+	return r;
+}

@@ -1,0 +1,532 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * What kexec does with parsed options: load (choosing the system call),
+ * unload, report status, exec.  Every effect on the system goes through
+ * the kl_sys seam.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "bzimage.h"
+#include "cli.h"
+#include "cmdline.h"
+#include "decompress.h"
+#include "kexec.h"
+#include "log.h"
+#include "plan.h"
+#include "sysinfo.h"
+#include "util.h"
+#include "x86.h"
+
+#define KL_KERNEL_FILE_MAX (512ULL << 20)
+#define KL_INITRD_FILE_MAX (4ULL << 30)
+#define KEXEC_ON_CRASH 0x1UL
+#define KEXEC_ARCH_X86_64 (62UL << 16)
+#define KEXEC_FILE_UNLOAD 0x1UL
+#define KEXEC_FILE_ON_CRASH 0x2UL
+#define KEXEC_FILE_NO_INITRAMFS 0x4UL
+
+struct kl_ctx {
+	const struct kl_sys *sys;
+	const struct kl_opts *o;
+	/* the kernel as read, and possibly decompressed */
+	void *kernel;
+	size_t kernel_len;
+	enum kl_comp kernel_comp;
+	void *initrd;
+	size_t initrd_len;
+};
+
+static void ctx_free(struct kl_ctx *c)
+{
+	free(c->kernel);
+	free(c->initrd);
+}
+
+static void say(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+static void say(const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("kexec: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+/* Read a user-named file.  Failures here are the user's to fix: exit 1. */
+static int read_user_file(const char *what, const char *path, uint64_t max, void **ret, size_t *ret_len)
+{
+	_cleanup_close_ int fd = -1;
+	_cleanup_free_ uint8_t *buf = NULL;
+	struct stat st;
+	size_t len = 0;
+
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		say("cannot open %s %s: %s", what, path, strerror(errno));
+		return -errno;
+	}
+	if (fstat(fd, &st) < 0) {
+		say("cannot stat %s %s: %s", what, path, strerror(errno));
+		return -errno;
+	}
+	if (S_ISDIR(st.st_mode)) {
+		say("%s %s is a directory", what, path);
+		return -EISDIR;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		say("%s %s is not a regular file", what, path);
+		return -EINVAL;
+	}
+	if ((uint64_t)st.st_size > max) {
+		say("%s %s is larger than %" PRIu64 " MiB", what, path, max >> 20);
+		return -EFBIG;
+	}
+	if (st.st_size == 0) {
+		say("%s %s is empty", what, path);
+		return -EINVAL;
+	}
+	buf = malloc((size_t)st.st_size);
+	if (!buf) {
+		say("out of memory reading %s %s", what, path);
+		return -ENOMEM;
+	}
+	while (len < (size_t)st.st_size) {
+		ssize_t n = read(fd, buf + len, (size_t)st.st_size - len);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			say("cannot read %s %s: %s", what, path, strerror(errno));
+			return -errno;
+		}
+		if (n == 0)
+			break;
+		len += (size_t)n;
+	}
+	if (len != (size_t)st.st_size) {
+		say("%s %s changed size while being read", what, path);
+		return -EIO;
+	}
+	*ret = TAKE_PTR(buf);
+	*ret_len = len;
+	return 0;
+}
+
+/* Read kernel (decompressing a whole-file compressed image) and initrd.
+ * Returns an exit code. */
+static int read_inputs(struct kl_ctx *c)
+{
+	const struct kl_opts *o = c->o;
+	struct kl_err err = { { 0 } };
+	void *raw = NULL, *out;
+	size_t raw_len, out_len;
+	int r;
+
+	if (read_user_file("kernel", o->kernel, KL_KERNEL_FILE_MAX, &raw, &raw_len) < 0)
+		return KL_EXIT_USAGE;
+	c->kernel_comp = kl_comp_detect(raw, raw_len);
+	if (c->kernel_comp != KL_COMP_NONE) {
+		r = kl_decompress(c->kernel_comp, raw, raw_len, KL_KERNEL_FILE_MAX * 2, &out, &out_len, NULL, &err);
+		free(raw);
+		if (r < 0) {
+			say("%s: %s", o->kernel, err.msg[0] ? err.msg : strerror(-r));
+			return KL_EXIT_FAIL;
+		}
+		kl_debug("kexec: %s is %s-compressed; %zu bytes decompressed\n", o->kernel,
+			 kl_comp_name(c->kernel_comp), out_len);
+		raw = out;
+		raw_len = out_len;
+	}
+	c->kernel = raw;
+	c->kernel_len = raw_len;
+	if (o->initrd &&
+	    read_user_file("initrd", o->initrd, KL_INITRD_FILE_MAX, &c->initrd, &c->initrd_len) < 0)
+		return KL_EXIT_USAGE;
+	return KL_EXIT_OK;
+}
+
+/* Why this load must use kexec_load, or NULL. */
+static const char *legacy_reason(const struct kl_ctx *c)
+{
+	const char *why = kl_cli_legacy_reason(c->o);
+
+	if (why)
+		return why;
+	if (c->kernel_comp != KL_COMP_NONE)
+		return "a whole-file compressed image (kexec_file_load takes only bzImage)";
+	if (!kl_bzimage_probe(c->kernel, c->kernel_len))
+		return "an image that is not a bzImage (kexec_file_load takes only bzImage)";
+	return NULL;
+}
+
+static void print_failed_plan(const struct kl_plan *p, int r)
+{
+	size_t i;
+
+	say("kexec_load failed: %s", strerror(-r));
+	fprintf(stderr, "kexec: entry 0x%" PRIx64 ", flags 0x%lx, %zu segments:\n", p->entry, p->flags,
+		p->nr_segments);
+	for (i = 0; i < p->nr_segments; i++)
+		fprintf(stderr, "kexec:   %-10s mem 0x%016" PRIx64 "-0x%016" PRIx64 " bufsz 0x%zx\n",
+			p->seg[i].name, p->seg[i].mem, p->seg[i].mem + p->seg[i].memsz, p->seg[i].bufsz);
+}
+
+/* The one function that hands a kexec_load plan to the kernel. */
+static int commit_plan(const struct kl_sys *sys, const struct kl_plan *p)
+{
+	struct kl_kexec_segment segs[KL_SEGMENTS_MAX];
+	size_t i;
+
+	for (i = 0; i < p->nr_segments; i++)
+		segs[i] = (struct kl_kexec_segment){
+			.buf = p->seg[i].buf, .bufsz = p->seg[i].bufsz,
+			.mem = (const void *)(uintptr_t)p->seg[i].mem, .memsz = p->seg[i].memsz,
+		};
+	return sys->kexec_load(p->entry, p->nr_segments, segs, p->flags);
+}
+
+static int load_legacy(struct kl_ctx *c)
+{
+	const struct kl_opts *o = c->o;
+	struct kl_sysinfo si = { 0 };
+	struct kl_load_opts lo = {
+		.kernel = c->kernel, .kernel_len = c->kernel_len,
+		.initrd = c->initrd, .initrd_len = c->initrd_len,
+		.cmdline = o->cmdline, .type = o->type,
+		.verify = !o->no_checks, .console_serial = o->console_serial,
+		.serial_port = o->serial_port, .serial_baud = o->serial_baud,
+		.mem_min = o->mem_min, .mem_max = o->mem_max_set ? o->mem_max : 0,
+		.reuse_video_type = o->reuse_video_type,
+		.corrupt_digest = o->test_corrupt_digest,
+	};
+	_cleanup_free_ char *proc_cmdline = NULL;
+	struct kl_err err = { { 0 } };
+	struct kl_plan plan = { 0 };
+	int r, ret = KL_EXIT_FAIL;
+
+	if (o->crash) {
+		say("loading a crash kernel (-p) needs kexec_file_load; kexec_load crash loading is not implemented");
+		return KL_EXIT_FAIL;
+	}
+	if (o->reuse_cmdline) {
+		r = kl_read_file(c->sys->root, "/proc/cmdline", 64 * 1024, &proc_cmdline, NULL, &err);
+		if (r < 0) {
+			say("--reuse-cmdline: %s", err.msg);
+			return KL_EXIT_FAIL;
+		}
+		lo.reuse_cmdline = proc_cmdline;
+	}
+	if (c->sys->getrandom(lo.rng_seed, sizeof(lo.rng_seed)) < 0) {
+		say("cannot get random bytes for the new kernel's RNG seed");
+		return KL_EXIT_FAIL;
+	}
+	r = kl_sysinfo_read(c->sys->root, &si, &err);
+	if (r < 0) {
+		say("cannot read the memory map: %s", err.msg);
+		return KL_EXIT_FAIL;
+	}
+	if (si.firmware_from_iomem)
+		kl_debug("kexec: /sys/firmware/memmap is missing; e820 for the new kernel comes from /proc/iomem\n");
+	if (si.efi && !o->noefi)
+		say("warning: EFI runtime services are not handed over through kexec_load in this version; "
+		    "the new kernel runs as with --noefi");
+	r = kl_x86_plan(&si, &lo, &plan, &err);
+	if (r < 0) {
+		say("%s: %s", o->kernel, err.msg[0] ? err.msg : strerror(-r));
+		goto out;
+	}
+	if (o->debug || o->dry_run) {
+		FILE *f = o->dry_run ? stdout : stderr;
+
+		fprintf(f, "kexec-live load plan\n");
+		kl_plan_print(&plan, f);
+	}
+	if (o->dry_run) {
+		ret = KL_EXIT_OK;
+		goto out;
+	}
+	r = commit_plan(c->sys, &plan);
+	if (r < 0) {
+		print_failed_plan(&plan, r);
+		goto out;
+	}
+	ret = KL_EXIT_OK;
+out:
+	kl_plan_free(&plan);
+	kl_sysinfo_free(&si);
+	return ret;
+}
+
+static bool fallback_errno(int r)
+{
+	return r == -ENOSYS || r == -EINVAL || r == -ENOEXEC || r == -ENOTSUP;
+}
+
+/* Returns 1 when the caller should fall back to kexec_load, else an exit
+ * code (0 on success). */
+static int load_file(struct kl_ctx *c)
+{
+	const struct kl_opts *o = c->o;
+	_cleanup_close_ int kfd = -1, ifd = -1;
+	_cleanup_free_ char *proc_cmdline = NULL, *cmdline = NULL;
+	struct kl_err err = { { 0 } };
+	unsigned long flags = 0;
+	int r;
+
+	if (o->reuse_cmdline &&
+	    kl_read_file(c->sys->root, "/proc/cmdline", 64 * 1024, &proc_cmdline, NULL, &err) < 0) {
+		say("--reuse-cmdline: %s", err.msg);
+		return KL_EXIT_FAIL;
+	}
+	/* The kernel checks the length against its own limit. */
+	r = kl_cmdline_build(proc_cmdline, o->cmdline, 64 * 1024, &cmdline, &err);
+	if (r < 0) {
+		say("%s", err.msg);
+		return KL_EXIT_FAIL;
+	}
+	if (o->crash)
+		flags |= KEXEC_FILE_ON_CRASH;
+	if (!o->initrd)
+		flags |= KEXEC_FILE_NO_INITRAMFS;
+	if (o->debug || o->dry_run) {
+		struct kl_plan p = { .syscall = KL_SYSCALL_FILE_LOAD, .flags = flags };
+		FILE *f = o->dry_run ? stdout : stderr;
+
+		p.kernel_path = (char *)o->kernel;
+		p.initrd_path = (char *)o->initrd;
+		p.cmdline = cmdline;
+		fprintf(f, "kexec-live load plan\n");
+		kl_plan_print(&p, f);
+		if (o->mode == KL_MODE_AUTO)
+			fprintf(f, "fallback: kexec_load if kexec_file_load is refused with ENOSYS, EINVAL, ENOEXEC or ENOTSUP\n");
+	}
+	if (o->dry_run)
+		return KL_EXIT_OK;
+	kfd = open(o->kernel, O_RDONLY | O_CLOEXEC);
+	if (kfd < 0) {
+		say("cannot open kernel %s: %s", o->kernel, strerror(errno));
+		return KL_EXIT_USAGE;
+	}
+	if (o->initrd) {
+		ifd = open(o->initrd, O_RDONLY | O_CLOEXEC);
+		if (ifd < 0) {
+			say("cannot open initrd %s: %s", o->initrd, strerror(errno));
+			return KL_EXIT_USAGE;
+		}
+	}
+	r = c->sys->kexec_file_load(kfd, ifd, strlen(cmdline) + 1, cmdline, flags);
+	if (r == 0)
+		return KL_EXIT_OK;
+	if (fallback_errno(r) && o->mode == KL_MODE_AUTO) {
+		kl_debug("kexec: kexec_file_load failed (%s); falling back to kexec_load\n", strerror(-r));
+		return 1;
+	}
+	say("kexec_file_load failed: %s", strerror(-r));
+	if (fallback_errno(r))
+		return KL_EXIT_FALLBACK;
+	return KL_EXIT_FAIL;
+}
+
+static int do_load(struct kl_ctx *c)
+{
+	const struct kl_opts *o = c->o;
+	const char *why;
+	int r;
+
+	if (!o->kernel) {
+		say("no kernel image given (see kexec --help)");
+		return KL_EXIT_FAIL; /* as kexec-tools */
+	}
+	if (o->type && !kl_x86_format_by_name(o->type)) {
+		say("unknown type '%s' (known: %s)", o->type, kl_x86_format_names());
+		return KL_EXIT_FAIL;
+	}
+	r = read_inputs(c);
+	if (r != KL_EXIT_OK)
+		return r;
+	why = legacy_reason(c);
+	if (o->mode == KL_MODE_FILE && why) {
+		say("-s (kexec_file_load) cannot honour %s; drop one of them", why);
+		return KL_EXIT_USAGE;
+	}
+	if (o->mode == KL_MODE_LEGACY)
+		return load_legacy(c);
+	if (why) {
+		kl_debug("kexec: using kexec_load because of %s\n", why);
+		return load_legacy(c);
+	}
+	r = load_file(c);
+	if (r != 1)
+		return r;
+	return load_legacy(c);
+}
+
+static int do_unload(const struct kl_ctx *c)
+{
+	const struct kl_opts *o = c->o;
+	int r;
+
+	if (o->dry_run) {
+		printf("kexec-live unload plan\nsyscall:  %s\ncrash:    %s\n",
+		       o->mode == KL_MODE_LEGACY ? "kexec_load" : "kexec_file_load", o->crash ? "yes" : "no");
+		return KL_EXIT_OK;
+	}
+	if (o->mode != KL_MODE_LEGACY) {
+		r = c->sys->kexec_file_load(-1, -1, 0, NULL,
+					    KEXEC_FILE_UNLOAD | (o->crash ? KEXEC_FILE_ON_CRASH : 0));
+		if (r == 0)
+			return KL_EXIT_OK;
+		if (!fallback_errno(r) || o->mode == KL_MODE_FILE) {
+			say("kexec_file_load (unload) failed: %s", strerror(-r));
+			return fallback_errno(r) ? KL_EXIT_FALLBACK : KL_EXIT_FAIL;
+		}
+		kl_debug("kexec: kexec_file_load unload failed (%s); using kexec_load\n", strerror(-r));
+	}
+	r = c->sys->kexec_load(0, 0, NULL, KEXEC_ARCH_X86_64 | (o->crash ? KEXEC_ON_CRASH : 0));
+	if (r < 0) {
+		say("kexec_load (unload) failed: %s", strerror(-r));
+		return KL_EXIT_FAIL;
+	}
+	return KL_EXIT_OK;
+}
+
+/* 1 when /sys/kernel/kexec_{crash_,}loaded says so, 0 when not, <0 when
+ * unreadable. */
+static int is_loaded(const struct kl_sys *sys, bool crash)
+{
+	_cleanup_free_ char *s = NULL;
+	int r;
+
+	r = kl_read_file(sys->root, crash ? "/sys/kernel/kexec_crash_loaded" : "/sys/kernel/kexec_loaded", 64,
+			 &s, NULL, NULL);
+	if (r < 0)
+		return r;
+	return s[0] == '1';
+}
+
+static int do_exec(const struct kl_ctx *c)
+{
+	const struct kl_opts *o = c->o;
+	int r;
+
+	if (is_loaded(c->sys, false) != 1) {
+		fprintf(stderr, "Nothing has been loaded!\n");
+		return KL_EXIT_USAGE;
+	}
+	if (o->dry_run) {
+		printf("kexec-live exec plan\nsync:     %s\nifdown:   %s\nreboot:   LINUX_REBOOT_CMD_KEXEC\n",
+		       o->skip_sync ? "no" : "yes", o->skip_ifdown ? "no" : "yes");
+		return KL_EXIT_OK;
+	}
+	if (!o->skip_sync)
+		c->sys->sync();
+	if (!o->skip_ifdown) {
+		r = c->sys->ifdown();
+		if (r < 0)
+			say("warning: taking network interfaces down failed: %s", strerror(-r));
+	}
+	r = c->sys->reboot_kexec();
+	if (r < 0) {
+		say("reboot(LINUX_REBOOT_CMD_KEXEC) failed: %s", strerror(-r));
+		return KL_EXIT_FAIL;
+	}
+	return KL_EXIT_OK;
+}
+
+/* Sum of the "Crash kernel" ranges in /proc/iomem, as kexec-tools prints it. */
+static int print_ckr_size(const struct kl_sys *sys)
+{
+	_cleanup_free_ char *iomem = NULL;
+	uint64_t total = 0;
+	char *line, *save = NULL;
+
+	if (kl_read_file(sys->root, "/proc/iomem", 4 << 20, &iomem, NULL, NULL) < 0) {
+		say("cannot read /proc/iomem");
+		return KL_EXIT_FAIL;
+	}
+	for (line = strtok_r(iomem, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		unsigned long long a, b;
+		const char *name = strstr(line, " : ");
+
+		if (!name || strcmp(name + 3, "Crash kernel"))
+			continue;
+		if (sscanf(line, " %llx-%llx", &a, &b) == 2 && b >= a)
+			total += b - a + 1;
+	}
+	printf("%" PRIu64 "\n", total);
+	return KL_EXIT_OK;
+}
+
+int kl_main(int argc, char **argv, const struct kl_sys *sys)
+{
+	struct kl_opts o;
+	struct kl_ctx c = { .sys = sys, .o = &o };
+	char errbuf[256];
+	int r;
+
+	if (kl_cli_parse(argc, argv, &o, errbuf, sizeof(errbuf)) < 0) {
+		say("%s", errbuf);
+		fprintf(stderr, "Try 'kexec --help' for more information.\n");
+		return KL_EXIT_USAGE;
+	}
+	kl_debug_enabled = o.debug;
+	if (o.help) {
+		kl_cli_usage(stdout);
+		return KL_EXIT_OK;
+	}
+	if (o.version) {
+		printf("kexec-live %s (kexec-tools compatible command line)\n", PACKAGE_VERSION);
+		return KL_EXIT_OK;
+	}
+	if (o.print_ckr_size)
+		return print_ckr_size(sys);
+	if (o.status) {
+		int l = is_loaded(sys, o.status_crash);
+
+		if (l < 0) {
+			say("cannot read the kexec state from /sys/kernel");
+			return KL_EXIT_FAIL;
+		}
+		/* kexec-tools 2.0.25 (Debian 12) exits with the sysfs value
+		 * itself: 1 when loaded, 0 when not, the reverse of what its
+		 * manual says.  Scripts were tested against the behaviour. */
+		return l ? 1 : 0;
+	}
+	if (o.do_unload)
+		return do_unload(&c);
+	/* -f without an image boots what is already loaded. */
+	if (o.do_load && !(o.do_exec && !o.kernel)) {
+		r = do_load(&c);
+		ctx_free(&c);
+		if (r != KL_EXIT_OK)
+			return r;
+	}
+	if (o.do_shutdown) {
+		if (o.dry_run) {
+			printf("then:     shutdown -r now\n");
+			return KL_EXIT_OK;
+		}
+		/* Returns only when shutdown could not be run. */
+		r = sys->shutdown();
+		if (r < 0) {
+			say("cannot run shutdown -r now: %s", strerror(-r));
+			return KL_EXIT_FAIL;
+		}
+		return KL_EXIT_OK;
+	}
+	if (o.do_exec)
+		return do_exec(&c);
+	return KL_EXIT_OK;
+}

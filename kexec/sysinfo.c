@@ -1,0 +1,198 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#include <dirent.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "sysinfo.h"
+#include "util.h"
+
+void kl_sysinfo_free(struct kl_sysinfo *si)
+{
+	kl_memmap_free(&si->iomem);
+	kl_memmap_free(&si->firmware);
+}
+
+int kl_read_file(const char *root, const char *path, size_t max, char **ret,
+		 size_t *ret_len, struct kl_err *err)
+{
+	char full[PATH_MAX];
+	_cleanup_close_ int fd = -1;
+	_cleanup_free_ char *buf = NULL;
+	size_t len = 0, cap = 0;
+
+	if ((size_t)snprintf(full, sizeof(full), "%s%s", root, path) >= sizeof(full))
+		return kl_fail(err, -ENAMETOOLONG, "%s: path too long", path);
+	fd = open(full, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return kl_fail(err, -errno, "%s: %s", path, strerror(errno));
+	for (;;) {
+		ssize_t n;
+
+		if (len == cap) {
+			size_t ncap = cap ? cap * 2 : 4096;
+			char *nb;
+
+			if (cap > max)
+				return kl_fail(err, -EFBIG, "%s: larger than %zu bytes", path, max);
+			nb = realloc(buf, ncap + 1);
+			if (!nb)
+				return -ENOMEM;
+			buf = nb;
+			cap = ncap;
+		}
+		n = read(fd, buf + len, cap - len);
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			return kl_fail(err, -errno, "%s: %s", path, strerror(errno));
+		}
+		if (n == 0)
+			break;
+		len += (size_t)n;
+	}
+	if (len > max)
+		return kl_fail(err, -EFBIG, "%s: larger than %zu bytes", path, max);
+	if (!buf && !(buf = malloc(1)))
+		return -ENOMEM;
+	buf[len] = 0;
+	*ret = TAKE_PTR(buf);
+	if (ret_len)
+		*ret_len = len;
+	return 0;
+}
+
+static int numeric_dirent_cmp(const void *a, const void *b)
+{
+	long x = *(const long *)a, y = *(const long *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* /sys/firmware/memmap/N/{start,end,type}, N in numeric order. */
+static int read_firmware_memmap(const char *root, struct kl_memmap *m, struct kl_err *err)
+{
+	char dir[PATH_MAX];
+	long idx[KL_MEMMAP_ENTRIES_MAX];
+	size_t n = 0, i;
+	struct dirent *de;
+	DIR *d;
+	int r = 0;
+
+	snprintf(dir, sizeof(dir), "%s/sys/firmware/memmap", root);
+	d = opendir(dir);
+	if (!d)
+		return -ENOENT;
+	while ((de = readdir(d))) {
+		char *end;
+		long v = strtol(de->d_name, &end, 10);
+
+		if (de->d_name[0] < '0' || de->d_name[0] > '9' || *end)
+			continue;
+		if (n == KL_ARRAY_SIZE(idx)) {
+			closedir(d);
+			return kl_fail(err, -E2BIG, "/sys/firmware/memmap: too many entries");
+		}
+		idx[n++] = v;
+	}
+	closedir(d);
+	if (!n)
+		return -ENOENT;
+	qsort(idx, n, sizeof(idx[0]), numeric_dirent_cmp);
+	for (i = 0; i < n && r == 0; i++) {
+		_cleanup_free_ char *s = NULL, *e = NULL, *t = NULL;
+		char p[64];
+
+		snprintf(p, sizeof(p), "/sys/firmware/memmap/%ld/start", idx[i]);
+		r = kl_read_file(root, p, 64, &s, NULL, err);
+		if (r < 0)
+			break;
+		snprintf(p, sizeof(p), "/sys/firmware/memmap/%ld/end", idx[i]);
+		r = kl_read_file(root, p, 64, &e, NULL, err);
+		if (r < 0)
+			break;
+		snprintf(p, sizeof(p), "/sys/firmware/memmap/%ld/type", idx[i]);
+		r = kl_read_file(root, p, 128, &t, NULL, err);
+		if (r < 0)
+			break;
+		r = kl_memmap_add_firmware_entry(m, s, e, t, err);
+	}
+	if (r == 0)
+		kl_memmap_sort(m);
+	return r;
+}
+
+/* ACPI20=0x... (preferred) or ACPI=0x... from the EFI system table. */
+static uint64_t efi_rsdp(const char *root)
+{
+	_cleanup_free_ char *t = NULL;
+	uint64_t acpi = 0, acpi20 = 0;
+	char *line, *save = NULL;
+
+	if (kl_read_file(root, "/sys/firmware/efi/systab", 16384, &t, NULL, NULL) < 0)
+		return 0;
+	for (line = strtok_r(t, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		if (!strncmp(line, "ACPI20=", 7))
+			acpi20 = strtoull(line + 7, NULL, 0);
+		else if (!strncmp(line, "ACPI=", 5))
+			acpi = strtoull(line + 5, NULL, 0);
+	}
+	return acpi20 ? acpi20 : acpi;
+}
+
+static bool fb0_is_firmware(const char *root)
+{
+	_cleanup_free_ char *name = NULL;
+
+	if (kl_read_file(root, "/sys/class/graphics/fb0/name", 256, &name, NULL, NULL) < 0)
+		return false;
+	return !strncmp(name, "VESA VGA", 8) || !strncmp(name, "EFI VGA", 7) ||
+	       !strncmp(name, "simple", 6);
+}
+
+int kl_sysinfo_read(const char *root, struct kl_sysinfo *ret, struct kl_err *err)
+{
+	struct kl_sysinfo si = { 0 };
+	_cleanup_free_ char *iomem = NULL, *bp = NULL;
+	size_t len;
+	struct stat st;
+	char path[PATH_MAX];
+	int r;
+
+	r = kl_read_file(root, "/proc/iomem", 4 << 20, &iomem, &len, err);
+	if (r < 0)
+		return r;
+	r = kl_memmap_parse_iomem(iomem, len, &si.iomem, err);
+	if (r < 0)
+		return r;
+	r = read_firmware_memmap(root, &si.firmware, err);
+	if (r == -ENOENT) {
+		size_t i;
+
+		/* No firmware map (CONFIG_FIRMWARE_MEMMAP off): the
+		 * top-level iomem types are the next best source. */
+		si.firmware_from_iomem = true;
+		r = 0;
+		for (i = 0; i < si.iomem.n && r == 0; i++)
+			r = kl_memmap_add(&si.firmware, si.iomem.e[i].r.start, si.iomem.e[i].r.size,
+					  si.iomem.e[i].type);
+	}
+	if (r < 0) {
+		kl_sysinfo_free(&si);
+		return r;
+	}
+	if (kl_read_file(root, "/sys/kernel/boot_params/data", KL_BP_SIZE, &bp, &len, NULL) == 0 &&
+	    len == KL_BP_SIZE) {
+		memcpy(si.boot_params, bp, KL_BP_SIZE);
+		si.have_boot_params = true;
+	}
+	snprintf(path, sizeof(path), "%s/sys/firmware/efi", root);
+	si.efi = stat(path, &st) == 0;
+	si.efi_rsdp = si.efi ? efi_rsdp(root) : 0;
+	si.fb_firmware = fb0_is_firmware(root);
+	*ret = si;
+	return 0;
+}

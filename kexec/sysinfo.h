@@ -1,0 +1,37 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Facts about the running system that a load depends on, gathered in one
+ * place (sysinfo.c does the I/O) so that planning stays pure and golden
+ * tests can hand in any machine they like.
+ */
+#ifndef KL_SYSINFO_H
+#define KL_SYSINFO_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "bootparam.h"
+#include "err.h"
+#include "memmap.h"
+
+struct kl_sysinfo {
+	struct kl_memmap iomem;    /* /proc/iomem: where segments may go */
+	struct kl_memmap firmware; /* e820 for the new kernel */
+	bool firmware_from_iomem;  /* /sys/firmware/memmap was missing */
+	uint8_t boot_params[KL_BP_SIZE]; /* the running kernel's, or zeros */
+	bool have_boot_params;
+	bool efi;         /* booted through EFI */
+	bool fb_firmware; /* fb0 is still the firmware's framebuffer */
+	uint64_t efi_rsdp; /* ACPI20= (or ACPI=) from the EFI system table */
+};
+
+void kl_sysinfo_free(struct kl_sysinfo *si);
+
+/* Read everything below root ("" for the real system). */
+int kl_sysinfo_read(const char *root, struct kl_sysinfo *ret, struct kl_err *err);
+
+/* Read a whole file below root, at most max bytes, NUL-terminated. */
+int kl_read_file(const char *root, const char *path, size_t max, char **ret,
+		 size_t *ret_len, struct kl_err *err);
+
+#endif

@@ -1,0 +1,479 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * x86_64 loaders for kexec_load: bzImage (64-bit boot protocol) and ELF
+ * vmlinux.  Both produce the same shape of plan:
+ *
+ *   low                                                        high (top-down)
+ *   ... | purgatory | boot_params+cmdline+setup_data | initrd | kernel | top of RAM
+ *
+ * Placement follows Documentation/arch/x86/boot.rst: the kernel aligned to
+ * kernel_alignment with init_size bytes of room (the decompressor works in
+ * place within that window), not below pref_address; the initrd below
+ * initrd_addr_max unless XLF_CAN_BE_LOADED_ABOVE_4G; boot_params and the
+ * command line below 4 GiB so the 32-bit cmd_line_ptr reaches them.
+ */
+#include <inttypes.h>
+#include <openssl/evp.h>
+#include <stdlib.h>
+#include <string.h>
+#include <zlib.h>
+
+#include "../purgatory/params.h"
+#include "bootparam.h"
+#include "bzimage.h"
+#include "cmdline.h"
+#include "elf.h"
+#include "util.h"
+#include "x86.h"
+
+_Static_assert(__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__,
+	       "the purgatory parameter block is written in host order");
+
+#define FOUR_GIB (4ULL << 30)
+
+/* The pieces every format hands to the common tail. */
+struct x86_image {
+	const char *format;
+	const uint8_t *setup; /* bzImage setup header source, or NULL */
+	size_t hdr_end;
+	uint32_t cmdline_size;
+	uint32_t initrd_addr_max;
+	bool above_4g;
+	uint64_t kernel_entry;
+};
+
+static uint64_t limit(uint64_t cap, const struct kl_load_opts *o)
+{
+	if (o->mem_max && o->mem_max < cap)
+		return o->mem_max;
+	return cap;
+}
+
+static uint64_t floor_min(const struct kl_load_opts *o)
+{
+	return KL_MAX(o->mem_min, KL_X86_LOW_MEM_FLOOR);
+}
+
+static int place(struct kl_freeset *fs, const char *what, const struct kl_place_req *req,
+		 uint64_t *ret, struct kl_err *err)
+{
+	int r = kl_freeset_place(fs, req, ret);
+
+	if (r == -ENOMEM)
+		return kl_fail(err, -ENOMEM,
+			       "no room for the %s (%" PRIu64 " bytes, aligned to 0x%" PRIx64 ") in RAM between 0x%" PRIx64
+			       " and 0x%" PRIx64,
+			       what, req->size, req->align ? req->align : KL_PAGE_SIZE, req->min, req->max);
+	if (r < 0)
+		return kl_fail(err, r, "cannot place the %s", what);
+	return 0;
+}
+
+/* Copy the parts of the running kernel's boot_params that describe the
+ * hardware and are still true after the jump. */
+static void copy_platform_fields(uint8_t *bp, const struct kl_sysinfo *si, const struct kl_load_opts *o)
+{
+	const uint8_t *cur = si->boot_params;
+	uint8_t isvga, n;
+	uint64_t rsdp;
+
+	if (!si->have_boot_params)
+		return;
+	/* screen_info: VGA text mode survives a kexec; a firmware framebuffer
+	 * (VESA 0x23, EFI 0x70) only while fb0 is still that framebuffer. */
+	isvga = cur[KL_BP_ORIG_VIDEO_ISVGA];
+	if (o->reuse_video_type || isvga == 0x01 ||
+	    ((isvga == 0x23 || isvga == 0x70) && si->fb_firmware))
+		memcpy(bp + KL_BP_SCREEN_INFO, cur + KL_BP_SCREEN_INFO, KL_BP_SCREEN_INFO_SIZE);
+	/* EDD as the BIOS reported it at boot. */
+	n = cur[KL_BP_EDDBUF_ENTRIES];
+	if (n <= KL_BP_EDDBUF_MAX) {
+		bp[KL_BP_EDDBUF_ENTRIES] = n;
+		memcpy(bp + KL_BP_EDDBUF, cur + KL_BP_EDDBUF, KL_BP_EDDBUF_SIZE);
+	}
+	n = cur[KL_BP_EDD_MBR_SIG_BUF_ENTRIES];
+	if (n <= KL_BP_EDD_MBR_SIG_MAX) {
+		bp[KL_BP_EDD_MBR_SIG_BUF_ENTRIES] = n;
+		memcpy(bp + KL_BP_EDD_MBR_SIG_BUFFER, cur + KL_BP_EDD_MBR_SIG_BUFFER,
+		       KL_BP_EDD_MBR_SIG_BUFFER_SIZE);
+	}
+	/* hardware_subarch (and its data) tell a PC from Xen PV, Intel MID... */
+	memcpy(bp + KL_HDR_HARDWARE_SUBARCH, cur + KL_HDR_HARDWARE_SUBARCH, 4 + 8);
+	rsdp = kl_le64(cur + KL_BP_ACPI_RSDP_ADDR);
+	if (!rsdp)
+		rsdp = si->efi_rsdp;
+	kl_put_le64(bp + KL_BP_ACPI_RSDP_ADDR, rsdp);
+}
+
+static void put_e820(uint8_t *p, const struct kl_mem_entry *e)
+{
+	kl_put_le64(p, e->r.start);
+	kl_put_le64(p + 8, e->r.size);
+	kl_put_le32(p + 16, e->type);
+}
+
+/* Size of the params segment: boot_params, command line, setup_data nodes
+ * (SETUP_E820_EXT for entries past 128, then SETUP_RNG_SEED). */
+static size_t e820_ext_count(const struct kl_sysinfo *si)
+{
+	return si->firmware.n > KL_BP_E820_MAX ? si->firmware.n - KL_BP_E820_MAX : 0;
+}
+
+static size_t params_layout(const struct kl_sysinfo *si, size_t cmdline_len,
+			    size_t *ret_cmdline_off, size_t *ret_sd_off)
+{
+	size_t cmd = KL_BP_SIZE;
+	size_t sd = kl_align_up(cmd + cmdline_len + 1, 16);
+	size_t n = e820_ext_count(si), end = sd;
+
+	if (n)
+		end += kl_align_up(KL_SETUP_DATA_HDR_SIZE + n * KL_BP_E820_ENTRY_SIZE, 16);
+	end += KL_SETUP_DATA_HDR_SIZE + KL_RNG_SEED_SIZE;
+	*ret_cmdline_off = cmd;
+	*ret_sd_off = sd;
+	return end;
+}
+
+static int build_params(uint8_t *buf, uint64_t addr, const struct x86_image *img,
+			const struct kl_sysinfo *si, const struct kl_load_opts *o,
+			const char *cmdline, uint64_t initrd_addr, size_t initrd_len)
+{
+	size_t cmd_off, sd_off, n, i, len = strlen(cmdline);
+	uint64_t cmd_addr, prev_next_field = KL_HDR_SETUP_DATA;
+	uint8_t *bp = buf;
+
+	params_layout(si, len, &cmd_off, &sd_off);
+	if (img->setup) {
+		memcpy(bp + KL_HDR_START, img->setup + KL_HDR_START, img->hdr_end - KL_HDR_START);
+	} else {
+		/* An ELF vmlinux brings no header: give it a minimal one. */
+		bp[KL_HDR_SETUP_SECTS] = 4;
+		kl_put_le16(bp + KL_HDR_BOOT_FLAG, KL_BOOT_FLAG);
+		bp[0x201] = (uint8_t)(KL_HDR_KERNEL_INFO_OFFSET + 4 - 0x202);
+		kl_put_le32(bp + KL_HDR_HEADER, KL_HDR_MAGIC);
+		kl_put_le16(bp + KL_HDR_VERSION, 0x020f);
+		bp[KL_HDR_LOADFLAGS] = KL_LOADED_HIGH;
+		kl_put_le32(bp + KL_HDR_KERNEL_ALIGNMENT, 0x200000);
+		kl_put_le16(bp + KL_HDR_XLOADFLAGS, KL_XLF_KERNEL_64);
+		kl_put_le32(bp + KL_HDR_CMDLINE_SIZE, img->cmdline_size);
+		kl_put_le32(bp + KL_HDR_INITRD_ADDR_MAX, img->initrd_addr_max);
+	}
+	bp[KL_HDR_TYPE_OF_LOADER] = 0xff; /* boot.rst: 0xff, "undefined" */
+	bp[KL_HDR_LOADFLAGS] = (uint8_t)((bp[KL_HDR_LOADFLAGS] | KL_LOADED_HIGH) & ~KL_KASLR_FLAG);
+	copy_platform_fields(bp, si, o);
+
+	cmd_addr = addr + cmd_off;
+	memcpy(bp + cmd_off, cmdline, len + 1);
+	kl_put_le32(bp + KL_HDR_CMD_LINE_PTR, (uint32_t)cmd_addr);
+	kl_put_le32(bp + KL_BP_EXT_CMD_LINE_PTR, (uint32_t)(cmd_addr >> 32));
+	kl_put_le32(bp + KL_HDR_RAMDISK_IMAGE, (uint32_t)initrd_addr);
+	kl_put_le32(bp + KL_BP_EXT_RAMDISK_IMAGE, (uint32_t)(initrd_addr >> 32));
+	kl_put_le32(bp + KL_HDR_RAMDISK_SIZE, (uint32_t)initrd_len);
+	kl_put_le32(bp + KL_BP_EXT_RAMDISK_SIZE, (uint32_t)((uint64_t)initrd_len >> 32));
+
+	/* e820: the first 128 entries in the zero page, the rest in a
+	 * SETUP_E820_EXT node (arch/x86/kernel/e820.c reads both). */
+	n = KL_MIN(si->firmware.n, (size_t)KL_BP_E820_MAX);
+	bp[KL_BP_E820_ENTRIES] = (uint8_t)n;
+	for (i = 0; i < n; i++)
+		put_e820(bp + KL_BP_E820_TABLE + i * KL_BP_E820_ENTRY_SIZE, &si->firmware.e[i]);
+
+	/* setup_data chain: each node's "next" holds the physical address of
+	 * the following one; the header's setup_data field holds the first. */
+	n = e820_ext_count(si);
+	if (n) {
+		uint8_t *node = bp + sd_off;
+
+		kl_put_le64(bp + prev_next_field, addr + sd_off);
+		kl_put_le32(node + 8, KL_SETUP_E820_EXT);
+		kl_put_le32(node + 12, (uint32_t)(n * KL_BP_E820_ENTRY_SIZE));
+		for (i = 0; i < n; i++)
+			put_e820(node + KL_SETUP_DATA_HDR_SIZE + i * KL_BP_E820_ENTRY_SIZE,
+				 &si->firmware.e[KL_BP_E820_MAX + i]);
+		prev_next_field = sd_off;
+		sd_off += kl_align_up(KL_SETUP_DATA_HDR_SIZE + n * KL_BP_E820_ENTRY_SIZE, 16);
+	}
+	kl_put_le64(bp + prev_next_field, addr + sd_off);
+	kl_put_le32(bp + sd_off + 8, KL_SETUP_RNG_SEED);
+	kl_put_le32(bp + sd_off + 12, KL_RNG_SEED_SIZE);
+	memcpy(bp + sd_off + KL_SETUP_DATA_HDR_SIZE, o->rng_seed, KL_RNG_SEED_SIZE);
+	return 0;
+}
+
+/* Place and fill initrd, boot_params and purgatory; finish the plan. */
+static int finish_plan(struct kl_freeset *fs, const struct x86_image *img,
+		       const struct kl_sysinfo *si, const struct kl_load_opts *o,
+		       struct kl_plan *plan, struct kl_err *err)
+{
+	size_t blob_len = (size_t)(kl_purgatory_blob_end - kl_purgatory_blob);
+	uint64_t initrd_addr = 0, params_addr, purg_addr, initrd_max;
+	size_t params_len, cmd_off, sd_off, i;
+	struct kl_purg_params pp = { 0 };
+	_cleanup_free_ char *cmdline = NULL;
+	uint8_t *buf;
+	int r;
+
+	r = kl_cmdline_build(o->reuse_cmdline, o->cmdline, img->cmdline_size, &cmdline, err);
+	if (r < 0)
+		return r;
+
+	if (o->initrd_len) {
+		initrd_max = img->above_4g ? limit(UINT64_MAX, o)
+					   : limit((uint64_t)img->initrd_addr_max + 1, o);
+		r = place(fs, "initrd",
+			  &(struct kl_place_req){ .size = kl_align_up(o->initrd_len, KL_PAGE_SIZE),
+						  .min = floor_min(o), .max = initrd_max, .top_down = true },
+			  &initrd_addr, err);
+		if (r < 0)
+			return r;
+		buf = malloc(o->initrd_len);
+		if (!buf)
+			return -ENOMEM;
+		memcpy(buf, o->initrd, o->initrd_len);
+		r = kl_plan_add(plan, "initrd", buf, o->initrd_len, initrd_addr, o->initrd_len, err);
+		if (r < 0)
+			return r;
+	}
+
+	params_len = params_layout(si, strlen(cmdline), &cmd_off, &sd_off);
+	r = place(fs, "boot parameters",
+		  &(struct kl_place_req){ .size = kl_align_up(params_len, KL_PAGE_SIZE), .min = floor_min(o),
+					  .max = limit(FOUR_GIB, o), .top_down = true },
+		  &params_addr, err);
+	if (r < 0)
+		return r;
+	buf = calloc(1, params_len);
+	if (!buf)
+		return -ENOMEM;
+	build_params(buf, params_addr, img, si, o, cmdline, initrd_addr, o->initrd_len);
+	r = kl_plan_add(plan, "params", buf, params_len, params_addr, params_len, err);
+	if (r < 0)
+		return r;
+
+	r = place(fs, "purgatory",
+		  &(struct kl_place_req){ .size = kl_align_up(blob_len, KL_PAGE_SIZE), .min = floor_min(o),
+					  .max = limit(FOUR_GIB, o), .top_down = true },
+		  &purg_addr, err);
+	if (r < 0)
+		return r;
+
+	/* The parameter block: digests of every other segment, entry, UART. */
+	pp.magic = KL_PURG_MAGIC;
+	pp.version = KL_PURG_VERSION;
+	pp.size = sizeof(pp);
+	pp.entry = img->kernel_entry;
+	pp.rsi = params_addr;
+	pp.flags = (o->verify ? KL_PURG_F_VERIFY_SHA256 : 0) | (o->console_serial ? KL_PURG_F_SERIAL : 0);
+	pp.serial_port = o->serial_port;
+	pp.serial_baud = o->serial_baud;
+	for (i = 0; i < plan->nr_segments; i++) {
+		const struct kl_segment *s = &plan->seg[i];
+
+		pp.seg[i].addr = s->mem;
+		pp.seg[i].len = s->bufsz;
+		if (o->verify && !EVP_Digest(s->buf, s->bufsz, pp.seg[i].sha256, NULL, EVP_sha256(), NULL))
+			return kl_fail(err, -EIO, "OpenSSL SHA-256 failed");
+		if (o->corrupt_digest && !strcmp(s->name, "kernel"))
+			pp.seg[i].sha256[0] ^= 1;
+	}
+	pp.nr_segments = (uint16_t)plan->nr_segments;
+	pp.checksum = (uint32_t)crc32(0L, (const Bytef *)&pp, sizeof(pp));
+
+	buf = malloc(blob_len);
+	if (!buf)
+		return -ENOMEM;
+	memcpy(buf, kl_purgatory_blob, blob_len);
+	memcpy(buf + KL_PURG_PARAMS_OFFSET, &pp, sizeof(pp));
+	r = kl_plan_add(plan, "purgatory", buf, blob_len, purg_addr, blob_len, err);
+	if (r < 0)
+		return r;
+
+	plan->syscall = KL_SYSCALL_LOAD;
+	plan->entry = purg_addr;
+	plan->kernel_entry = img->kernel_entry;
+	plan->boot_params = params_addr;
+	plan->verify = o->verify;
+	plan->format = img->format;
+	plan->flags = 62UL << 16; /* KEXEC_ARCH_X86_64 (EM_X86_64 << 16) */
+	plan->cmdline = TAKE_PTR(cmdline);
+	return 0;
+}
+
+static int freeset_for(const struct kl_sysinfo *si, struct kl_freeset *fs, struct kl_err *err)
+{
+	int r = kl_freeset_from_memmap(fs, &si->iomem);
+
+	if (r < 0)
+		return kl_fail(err, r, "cannot build the free memory set");
+	if (!fs->n)
+		return kl_fail(err, -ENOMEM, "the memory map has no System RAM");
+	return 0;
+}
+
+static int load_bzimage(const struct kl_sysinfo *si, const struct kl_load_opts *o,
+			struct kl_plan *plan, struct kl_err *err)
+{
+	struct kl_freeset fs = { 0 };
+	struct kl_bzimage z;
+	struct x86_image img = { .format = "bzImage64" };
+	uint64_t kaddr, memsz, kmin, kmax;
+	uint8_t *buf;
+	int r;
+
+	r = kl_bzimage_parse(o->kernel, o->kernel_len, &z, err);
+	if (r < 0)
+		return r;
+	r = freeset_for(si, &fs, err);
+	if (r < 0)
+		return r;
+
+	memsz = kl_align_up(KL_MAX((uint64_t)z.init_size, (uint64_t)z.kernel_len), KL_PAGE_SIZE);
+	kmin = KL_MAX(floor_min(o), z.pref_address);
+	kmax = limit((z.xloadflags & KL_XLF_CAN_BE_LOADED_ABOVE_4G) ? UINT64_MAX : FOUR_GIB, o);
+	if (!z.relocatable) {
+		/* boot.rst: a non-relocatable kernel runs at pref_address. */
+		kmin = z.pref_address;
+		kmax = z.pref_address + memsz;
+	}
+	r = place(&fs, "kernel",
+		  &(struct kl_place_req){ .size = memsz, .align = z.kernel_alignment, .min = kmin,
+					  .max = kmax, .top_down = true },
+		  &kaddr, err);
+	if (r < 0)
+		goto out;
+	buf = malloc(z.kernel_len);
+	r = -ENOMEM;
+	if (!buf)
+		goto out;
+	memcpy(buf, z.kernel, z.kernel_len);
+	r = kl_plan_add(plan, "kernel", buf, z.kernel_len, kaddr, memsz, err);
+	if (r < 0)
+		goto out;
+
+	img.setup = z.setup;
+	img.hdr_end = z.hdr_end;
+	img.cmdline_size = z.cmdline_size;
+	img.initrd_addr_max = z.initrd_addr_max;
+	img.above_4g = (z.xloadflags & KL_XLF_CAN_BE_LOADED_ABOVE_4G) != 0;
+	img.kernel_entry = kaddr + KL_BZIMAGE_ENTRY64_OFFSET;
+	r = finish_plan(&fs, &img, si, o, plan, err);
+out:
+	kl_freeset_free(&fs);
+	return r;
+}
+
+static int load_elf(const struct kl_sysinfo *si, const struct kl_load_opts *o,
+		    struct kl_plan *plan, struct kl_err *err)
+{
+	struct kl_freeset fs = { 0 };
+	struct kl_elf_image e;
+	struct x86_image img = {
+		.format = "elf-x86_64",
+		.cmdline_size = 2047,          /* COMMAND_LINE_SIZE - 1 */
+		.initrd_addr_max = 0x7fffffff, /* boot.rst's default */
+	};
+	const uint8_t *file = o->kernel;
+	size_t i;
+	int r;
+
+	r = kl_elf_parse(o->kernel, o->kernel_len, &e, err);
+	if (r < 0)
+		return r;
+	r = freeset_for(si, &fs, err);
+	if (r < 0)
+		return r;
+	/* An unrelocated vmlinux runs where it was linked: its segments go at
+	 * their physical addresses, which must be free RAM within the limits. */
+	for (i = 0; i < e.nr_loads; i++) {
+		const struct kl_elf_load *l = &e.load[i];
+		uint64_t mem = kl_align_down(l->paddr, KL_PAGE_SIZE), pre = l->paddr - mem;
+		struct kl_range want = { mem, kl_align_up(pre + l->memsz, KL_PAGE_SIZE) };
+		uint8_t *buf;
+
+		if (want.start < floor_min(o) || (o->mem_max && kl_range_end(&want) > o->mem_max) ||
+		    !kl_freeset_contains(&fs, &want)) {
+			r = kl_fail(err, -EADDRNOTAVAIL,
+				    "ELF segment %zu needs [0x%" PRIx64 "-0x%" PRIx64 "), which is not free RAM within the limits",
+				    i, want.start, kl_range_end(&want));
+			goto out;
+		}
+		kl_freeset_reserve(&fs, &want);
+		buf = calloc(1, pre + l->filesz ? pre + l->filesz : 1);
+		r = -ENOMEM;
+		if (!buf)
+			goto out;
+		memcpy(buf + pre, file + l->offset, l->filesz);
+		r = kl_plan_add(plan, "kernel", buf, pre + l->filesz, mem, want.size, err);
+		if (r < 0)
+			goto out;
+	}
+	img.kernel_entry = e.entry;
+	r = finish_plan(&fs, &img, si, o, plan, err);
+out:
+	kl_freeset_free(&fs);
+	return r;
+}
+
+static const struct kl_format kl_x86_formats[] = {
+	{ .name = "bzImage64", .probe = kl_bzimage_probe, .load = load_bzimage },
+	{ .name = "elf-x86_64", .probe = kl_elf_probe, .load = load_elf },
+};
+
+const struct kl_format *kl_x86_probe(const void *buf, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < KL_ARRAY_SIZE(kl_x86_formats); i++)
+		if (kl_x86_formats[i].probe(buf, len))
+			return &kl_x86_formats[i];
+	return NULL;
+}
+
+const struct kl_format *kl_x86_format_by_name(const char *name)
+{
+	size_t i;
+
+	/* kexec-tools spells the same loader "bzImage" too. */
+	if (!strcmp(name, "bzImage"))
+		name = "bzImage64";
+	for (i = 0; i < KL_ARRAY_SIZE(kl_x86_formats); i++)
+		if (!strcmp(kl_x86_formats[i].name, name))
+			return &kl_x86_formats[i];
+	return NULL;
+}
+
+const char *kl_x86_format_names(void)
+{
+	return "bzImage64 (also bzImage), elf-x86_64";
+}
+
+int kl_x86_plan(const struct kl_sysinfo *si, const struct kl_load_opts *o,
+		struct kl_plan *ret, struct kl_err *err)
+{
+	const struct kl_format *f;
+	struct kl_plan plan = { 0 };
+	int r;
+
+	if (o->type) {
+		f = kl_x86_format_by_name(o->type);
+		if (!f)
+			return kl_fail(err, -EINVAL, "unknown type '%s' (known: %s)", o->type,
+				       kl_x86_format_names());
+		if (!f->probe(o->kernel, o->kernel_len))
+			return kl_fail(err, -ENOEXEC, "not a %s image", f->name);
+	} else {
+		f = kl_x86_probe(o->kernel, o->kernel_len);
+		if (!f)
+			return kl_fail(err, -ENOEXEC, "not a kernel image this kexec can load (known: %s)",
+				       kl_x86_format_names());
+	}
+	r = f->load(si, o, &plan, err);
+	if (r == 0)
+		r = kl_plan_normalise(&plan, err);
+	if (r < 0) {
+		kl_plan_free(&plan);
+		return r;
+	}
+	*ret = plan;
+	return 0;
+}

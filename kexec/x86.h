@@ -1,0 +1,58 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* x86_64 load policy: image formats, placement, boot_params. */
+#ifndef KL_X86_H
+#define KL_X86_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "err.h"
+#include "plan.h"
+#include "sysinfo.h"
+
+#define KL_RNG_SEED_SIZE 32
+#define KL_X86_LOW_MEM_FLOOR (1ULL << 20) /* never place below 1 MiB */
+
+struct kl_load_opts {
+	const void *kernel; /* the image, already decompressed if it was */
+	size_t kernel_len;
+	const void *initrd;
+	size_t initrd_len;
+	const char *cmdline; /* as given (--append etc.), may be NULL */
+	const char *reuse_cmdline; /* /proc/cmdline text with --reuse-cmdline */
+	const char *type;    /* -t: "bzImage64", "elf-x86_64" or NULL */
+	bool verify;         /* SHA-256 check in purgatory (not -i) */
+	bool console_serial;
+	uint16_t serial_port;
+	uint32_t serial_baud;
+	uint64_t mem_min;
+	uint64_t mem_max; /* 0: no limit */
+	bool reuse_video_type;
+	bool corrupt_digest; /* testing: flip a bit of the kernel digest */
+	uint8_t rng_seed[KL_RNG_SEED_SIZE];
+};
+
+struct kl_format {
+	const char *name;
+	bool (*probe)(const void *buf, size_t len);
+	int (*load)(const struct kl_sysinfo *si, const struct kl_load_opts *o,
+		    struct kl_plan *plan, struct kl_err *err);
+};
+
+/* Name the format of an image, or NULL. */
+const struct kl_format *kl_x86_probe(const void *buf, size_t len);
+const struct kl_format *kl_x86_format_by_name(const char *name);
+/* A comma-separated list of the -t names, for messages. */
+const char *kl_x86_format_names(void);
+
+/* Build a kexec_load plan for o->kernel (format chosen by o->type or by
+ * probing).  Nothing is loaded. */
+int kl_x86_plan(const struct kl_sysinfo *si, const struct kl_load_opts *o,
+		struct kl_plan *ret, struct kl_err *err);
+
+/* The embedded purgatory (purgatory-blob.S). */
+extern const uint8_t kl_purgatory_blob[];
+extern const uint8_t kl_purgatory_blob_end[];
+
+#endif

@@ -1,0 +1,149 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * The purgatory's C part: check the parameter block, optionally report on a
+ * 16550 UART, and verify every listed segment's SHA-256 digest (computed by
+ * the loader at load time) before the new kernel is entered.  A mismatch is
+ * always reported on the serial port and stops the machine: a silent boot
+ * of corrupted memory is the one outcome we must never produce.
+ */
+#include "crc32.h"
+#include "params.h"
+#include "sha256.h"
+
+void kl_purgatory_main(struct kl_purg_params *p);
+void kl_halt(void) __attribute__((noreturn));
+
+/* The default console for failure reports when the loader named none. */
+#define KL_UART_DEFAULT 0x3f8
+
+static inline void outb(uint8_t v, uint16_t port)
+{
+	__asm__ __volatile__("outb %0, %1" : : "a"(v), "Nd"(port));
+}
+
+static inline uint8_t inb(uint16_t port)
+{
+	uint8_t v;
+
+	__asm__ __volatile__("inb %1, %0" : "=a"(v) : "Nd"(port));
+	return v;
+}
+
+static uint16_t uart = KL_UART_DEFAULT;
+
+/* 16550: registers at base+0..7; LSR bit 5 is "transmit holding empty".
+ * The wait is bounded so a missing UART (reads as 0xff or 0) cannot hang. */
+static void uart_putc(char c)
+{
+	unsigned int spin;
+
+	for (spin = 0; spin < 100000; spin++)
+		if (inb(uart + 5) & 0x20)
+			break;
+	outb((uint8_t)c, uart);
+}
+
+static void uart_puts(const char *s)
+{
+	for (; *s; s++) {
+		if (*s == '\n')
+			uart_putc('\r');
+		uart_putc(*s);
+	}
+}
+
+static void uart_puthex(uint64_t v)
+{
+	static const char digits[] = "0123456789abcdef";
+	char buf[19];
+	int i;
+
+	buf[0] = '0';
+	buf[1] = 'x';
+	for (i = 0; i < 16; i++)
+		buf[2 + i] = digits[(v >> (60 - 4 * i)) & 0xf];
+	buf[18] = 0;
+	uart_puts(buf);
+}
+
+static void uart_init(uint32_t baud)
+{
+	uint32_t div;
+
+	if (!baud)
+		return;
+	div = 115200 / baud;
+	if (!div)
+		div = 1;
+	outb(0x00, uart + 1);              /* IER: no interrupts */
+	outb(0x80, uart + 3);              /* LCR: DLAB on */
+	outb((uint8_t)div, uart + 0);      /* divisor low */
+	outb((uint8_t)(div >> 8), uart + 1); /* divisor high */
+	outb(0x03, uart + 3);              /* LCR: 8N1, DLAB off */
+	outb(0x07, uart + 2);              /* FCR: enable and clear FIFOs */
+	outb(0x03, uart + 4);              /* MCR: DTR, RTS */
+}
+
+static int params_ok(struct kl_purg_params *p)
+{
+	uint32_t want = p->checksum, got;
+
+	if (p->magic != KL_PURG_MAGIC || p->version != KL_PURG_VERSION ||
+	    p->size != sizeof(*p) || p->nr_segments > KL_PURG_SEGMENTS_MAX)
+		return 0;
+	p->checksum = 0;
+	got = kl_crc32(p, sizeof(*p));
+	p->checksum = want;
+	return got == want;
+}
+
+static int digest_equal(const uint8_t *a, const uint8_t *b)
+{
+	uint8_t diff = 0;
+	unsigned int i;
+
+	for (i = 0; i < KL_SHA256_DIGEST_SIZE; i++)
+		diff |= a[i] ^ b[i];
+	return diff == 0;
+}
+
+void kl_purgatory_main(struct kl_purg_params *p)
+{
+	int verbose;
+	unsigned int i;
+
+	if (p->serial_port)
+		uart = p->serial_port;
+	if (!params_ok(p)) {
+		uart_puts("kexec-live purgatory: parameter block corrupt, halting\n");
+		kl_halt();
+	}
+	verbose = (p->flags & KL_PURG_F_SERIAL) != 0;
+	if (verbose) {
+		uart_init(p->serial_baud);
+		uart_puts("kexec-live purgatory: started\n");
+	}
+	if (p->flags & KL_PURG_F_VERIFY_SHA256) {
+		for (i = 0; i < p->nr_segments; i++) {
+			const struct kl_purg_segment *s = &p->seg[i];
+			uint8_t got[KL_SHA256_DIGEST_SIZE];
+
+			kl_sha256((const void *)(uintptr_t)s->addr, s->len, got);
+			if (!digest_equal(got, s->sha256)) {
+				uart_puts("kexec-live purgatory: SHA-256 mismatch in segment at ");
+				uart_puthex(s->addr);
+				uart_puts(" length ");
+				uart_puthex(s->len);
+				uart_puts(", halting\n");
+				kl_halt();
+			}
+		}
+		if (verbose)
+			uart_puts("kexec-live purgatory: SHA-256 of all segments ok\n");
+	}
+	if (verbose) {
+		uart_puts("kexec-live purgatory: entering kernel at ");
+		uart_puthex(p->entry);
+		uart_puts("\n");
+	}
+}
