@@ -1,0 +1,131 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "fixture.h"
+#include "kexec/bootparam.h"
+#include "kexec/util.h"
+
+uint8_t *fx_bzimage(const struct fx_bzimage_opts *o, size_t *ret_len)
+{
+	uint32_t klen = o->kernel_len ? o->kernel_len : 64 * 1024;
+	size_t setup = 2 * 512, len = setup + klen, i;
+	uint8_t *b = calloc(1, len);
+
+	assert_non_null(b);
+	b[KL_HDR_SETUP_SECTS] = 1;
+	kl_put_le16(b + KL_HDR_BOOT_FLAG, KL_BOOT_FLAG);
+	b[0x200] = 0xeb;
+	b[0x201] = (uint8_t)(KL_HDR_KERNEL_INFO_OFFSET + 4 - 0x202);
+	kl_put_le32(b + KL_HDR_HEADER, KL_HDR_MAGIC);
+	kl_put_le16(b + KL_HDR_VERSION, o->version ? o->version : 0x020f);
+	kl_put_le16(b + KL_HDR_KERNEL_VERSION, 0x300 - 0x200);
+	memcpy(b + 0x300, "6.1.0-test (fixture) #1", 24);
+	b[KL_HDR_LOADFLAGS] = KL_LOADED_HIGH;
+	kl_put_le32(b + KL_HDR_INITRD_ADDR_MAX, 0x7fffffff);
+	kl_put_le32(b + KL_HDR_KERNEL_ALIGNMENT, 0x200000);
+	b[KL_HDR_RELOCATABLE_KERNEL] = o->relocatable == 0xff ? 0 : 1;
+	b[KL_HDR_MIN_ALIGNMENT] = 21;
+	kl_put_le16(b + KL_HDR_XLOADFLAGS,
+		    o->xloadflags ? o->xloadflags : KL_XLF_KERNEL_64 | KL_XLF_CAN_BE_LOADED_ABOVE_4G);
+	kl_put_le32(b + KL_HDR_CMDLINE_SIZE, o->cmdline_size ? o->cmdline_size : 2047);
+	kl_put_le32(b + KL_HDR_PAYLOAD_OFFSET, o->payload_offset ? o->payload_offset : 0x100);
+	kl_put_le32(b + KL_HDR_PAYLOAD_LENGTH, o->payload_length ? o->payload_length : 0x1000);
+	kl_put_le64(b + KL_HDR_PREF_ADDRESS, 0x1000000);
+	kl_put_le32(b + KL_HDR_INIT_SIZE, o->init_size ? o->init_size : 32 << 20);
+	for (i = setup; i < len; i++)
+		b[i] = (uint8_t)(i * 7);
+	*ret_len = len;
+	return b;
+}
+
+uint8_t *fx_elf(const struct fx_elf_load *loads, size_t n, uint64_t entry, size_t *ret_len)
+{
+	size_t hdr = 64 + n * 56, len = 0x1000, i;
+	uint64_t off = 0x1000;
+	uint8_t *b;
+
+	for (i = 0; i < n; i++)
+		len += loads[i].filesz;
+	b = calloc(1, len);
+	assert_non_null(b);
+	assert_true(hdr <= 0x1000);
+	memcpy(b, "\x7f" "ELF", 4);
+	b[4] = 2; /* ELFCLASS64 */
+	b[5] = 1; /* little-endian */
+	b[6] = 1; /* EV_CURRENT */
+	kl_put_le16(b + 16, 2);  /* ET_EXEC */
+	kl_put_le16(b + 18, 62); /* EM_X86_64 */
+	kl_put_le32(b + 20, 1);
+	kl_put_le64(b + 24, entry);
+	kl_put_le64(b + 32, 64); /* e_phoff */
+	kl_put_le16(b + 52, 64); /* e_ehsize */
+	kl_put_le16(b + 54, 56); /* e_phentsize */
+	kl_put_le16(b + 56, (uint16_t)n);
+	for (i = 0; i < n; i++) {
+		uint8_t *p = b + 64 + i * 56;
+
+		kl_put_le32(p, 1); /* PT_LOAD */
+		kl_put_le32(p + 4, 5);
+		kl_put_le64(p + 8, off);
+		kl_put_le64(p + 16, 0xffffffff80000000ULL + loads[i].paddr);
+		kl_put_le64(p + 24, loads[i].paddr);
+		kl_put_le64(p + 32, loads[i].filesz);
+		kl_put_le64(p + 40, loads[i].memsz);
+		kl_put_le64(p + 48, 0x1000);
+		memset(b + off, (int)(0x40 + i), loads[i].filesz);
+		off += loads[i].filesz;
+	}
+	*ret_len = len;
+	return b;
+}
+
+const char *fx_srcdir(void)
+{
+	const char *s = getenv("srcdir");
+
+	return s ? s : ".";
+}
+
+void fx_sysinfo(const char *name, struct kl_sysinfo *si)
+{
+	char root[4096];
+	struct kl_err err = { { 0 } };
+	int r;
+
+	snprintf(root, sizeof(root), "%s/tests/fixtures/%s", fx_srcdir(), name);
+	r = kl_sysinfo_read(root, si, &err);
+	if (r < 0)
+		fail_msg("sysinfo %s: %s", root, err.msg);
+}
+
+void fx_golden(const char *name, const char *text)
+{
+	char path[4096];
+	FILE *f;
+	char *want;
+	long n;
+
+	snprintf(path, sizeof(path), "%s/tests/golden/%s", fx_srcdir(), name);
+	if (getenv("KL_UPDATE_GOLDEN")) {
+		f = fopen(path, "w");
+		assert_non_null(f);
+		fputs(text, f);
+		fclose(f);
+		return;
+	}
+	f = fopen(path, "r");
+	if (!f)
+		fail_msg("golden file %s missing (run with KL_UPDATE_GOLDEN=1 to create)", path);
+	fseek(f, 0, SEEK_END);
+	n = ftell(f);
+	rewind(f);
+	want = calloc(1, (size_t)n + 1);
+	assert_non_null(want);
+	assert_int_equal(fread(want, 1, (size_t)n, f), (size_t)n);
+	fclose(f);
+	if (strcmp(want, text))
+		fail_msg("%s differs from the golden file.\n--- want\n%s--- got\n%s", path, want, text);
+	free(want);
+}

@@ -1,0 +1,435 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * The command line: parsing (kexec-tools spellings, permutation, prefixes,
+ * systemd's argv) and whole runs of kl_main() through a recording syscall
+ * table, asserting exit codes and exactly which calls were made.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "fixture.h"
+#include "kexec/cli.h"
+#include "kexec/kexec.h"
+#include "kexec/sys.h"
+#include "kexec/util.h"
+
+/* ---- parsing ------------------------------------------------------------ */
+
+static struct kl_opts parse(int argc, const char **argv)
+{
+	struct kl_opts o;
+	char err[256];
+
+	if (kl_cli_parse(argc, (char **)argv, &o, err, sizeof(err)) < 0)
+		fail_msg("parse failed: %s", err);
+	return o;
+}
+
+#define PARSE(...)                                                            \
+	({                                                                    \
+		const char *_a[] = { "kexec", __VA_ARGS__ };                  \
+		parse((int)KL_ARRAY_SIZE(_a), _a);                            \
+	})
+
+static int parse_fails(int argc, const char **argv, const char *needle)
+{
+	struct kl_opts o;
+	char err[256] = "";
+
+	if (kl_cli_parse(argc, (char **)argv, &o, err, sizeof(err)) == 0)
+		return 0;
+	if (!strstr(err, needle))
+		fail_msg("error '%s' lacks '%s'", err, needle);
+	return 1;
+}
+
+#define PARSE_FAILS(needle, ...)                                              \
+	do {                                                                  \
+		const char *_a[] = { "kexec", __VA_ARGS__ };                  \
+		if (!parse_fails((int)KL_ARRAY_SIZE(_a), _a, needle))         \
+			fail_msg("accepted, wanted error '%s'", needle);     \
+	} while (0)
+
+static void permutation_and_prefixes(void **state)
+{
+	struct kl_opts o;
+
+	(void)state;
+	o = PARSE("--initrd=I", "-l", "K");
+	assert_string_equal(o.kernel, "K");
+	assert_string_equal(o.initrd, "I");
+	assert_true(o.do_load && !o.do_exec && !o.do_shutdown);
+	o = PARSE("-l", "K", "--initrd=I");
+	assert_string_equal(o.kernel, "K");
+	assert_string_equal(o.initrd, "I");
+	/* systemd: kexec --load K --append O --initrd I (separate words) */
+	o = PARSE("--load", "K", "--append", "root=/dev/vda ro", "--initrd", "I");
+	assert_string_equal(o.kernel, "K");
+	assert_string_equal(o.cmdline, "root=/dev/vda ro");
+	assert_string_equal(o.initrd, "I");
+	/* unique prefixes of long options */
+	o = PARSE("--ini=I", "--app=x", "--reuse-c", "-l", "K");
+	assert_string_equal(o.initrd, "I");
+	assert_string_equal(o.cmdline, "x");
+	assert_true(o.reuse_cmdline);
+	o = PARSE("--ramdisk", "R", "-l", "K");
+	assert_string_equal(o.initrd, "R");
+}
+
+static void last_one_wins(void **state)
+{
+	struct kl_opts o;
+
+	(void)state;
+	o = PARSE("--command-line=a", "--append=b", "-l", "K");
+	assert_string_equal(o.cmdline, "b");
+	o = PARSE("--append=b", "--command-line=a", "-l", "K");
+	assert_string_equal(o.cmdline, "a");
+	o = PARSE("-l", "-e");
+	assert_true(o.do_exec && !o.do_load);
+	o = PARSE("-e", "-l", "K");
+	assert_true(o.do_load && !o.do_exec);
+	o = PARSE("-p", "-l", "K");
+	assert_false(o.crash);
+	o = PARSE("-l", "-p", "K");
+	assert_true(o.crash);
+	o = PARSE("-s", "-c");
+	assert_int_equal(o.mode, KL_MODE_LEGACY);
+	o = PARSE("-c", "-a");
+	assert_int_equal(o.mode, KL_MODE_AUTO);
+	/* -x and -y hold whatever order they come in */
+	o = PARSE("-x", "-y", "-e");
+	assert_true(o.skip_ifdown && o.skip_sync && o.do_exec);
+	o = PARSE("K");
+	assert_true(o.do_load && o.do_shutdown && !o.do_exec);
+	o = PARSE("-f", "K");
+	assert_true(o.do_load && o.do_exec && !o.do_shutdown);
+}
+
+static void values(void **state)
+{
+	struct kl_opts o;
+
+	(void)state;
+	o = PARSE("--serial=ttyS1", "--serial-baud=9600", "--mem-min=0x100000", "--mem-max=1073741824", "-l", "K");
+	assert_int_equal(o.serial_port, 0x2f8);
+	assert_int_equal(o.serial_baud, 9600);
+	assert_int_equal(o.mem_min, 0x100000);
+	assert_int_equal(o.mem_max, 1 << 30);
+	o = PARSE("--serial=0x3e8", "-t", "bzImage", "-l", "K");
+	assert_int_equal(o.serial_port, 0x3e8);
+	assert_string_equal(o.type, "bzImage");
+	o = PARSE("-?");
+	assert_true(o.help);
+	o = PARSE("-S", "-l");
+	assert_true(o.status && !o.status_crash);
+	o = PARSE("-S");
+	assert_true(o.status && o.status_crash);
+}
+
+static void usage_errors(void **state)
+{
+	(void)state;
+	PARSE_FAILS("unknown", "--bogus");
+	PARSE_FAILS("unknown", "-Q");
+	PARSE_FAILS("unexpected argument", "-l", "K1", "K2");
+	PARSE_FAILS("--mem-min", "--mem-min=0x200000", "--mem-max=0x100000", "-l", "K");
+	PARSE_FAILS("--mem-min", "--mem-min=2M", "-l", "K");
+	PARSE_FAILS("--serial-baud", "--serial-baud=1000", "-l", "K");
+	PARSE_FAILS("--serial", "--serial=ttyS9", "-l", "K");
+	PARSE_FAILS("incomplete", "-l", "K", "--initrd");
+}
+
+#define REASON(...)                                                           \
+	({                                                                    \
+		struct kl_opts _o = PARSE(__VA_ARGS__);                       \
+		kl_cli_legacy_reason(&_o);                                    \
+	})
+
+static void legacy_reasons(void **state)
+{
+	(void)state;
+	assert_null(REASON("-l", "K"));
+	assert_null(REASON("--reuse-video-type", "-l", "K"));
+	assert_non_null(REASON("-i", "-l", "K"));
+	assert_non_null(REASON("--mem-max=0x40000000", "-l", "K"));
+	assert_non_null(REASON("--console-serial", "-l", "K"));
+	assert_non_null(REASON("--noefi", "-l", "K"));
+	assert_non_null(REASON("-t", "elf-x86_64", "-l", "K"));
+}
+
+/* ---- whole runs through a recording seam --------------------------------- */
+
+static char calls[4096];
+static int file_errno, load_errno;
+static char root[256];
+
+static void rec(const char *s)
+{
+	strncat(calls, s, sizeof(calls) - strlen(calls) - 1);
+	strncat(calls, ";", sizeof(calls) - strlen(calls) - 1);
+}
+
+static void set_state(const char *file, int v)
+{
+	char p[512];
+	FILE *f;
+
+	snprintf(p, sizeof(p), "%s/sys/kernel/%s", root, file);
+	f = fopen(p, "w");
+	assert_non_null(f);
+	fprintf(f, "%d\n", v);
+	fclose(f);
+}
+
+static int r_load(uint64_t entry, unsigned long nr, const struct kl_kexec_segment *segs, unsigned long flags)
+{
+	char b[64];
+
+	(void)entry;
+	(void)segs;
+	snprintf(b, sizeof(b), "load(%lu,0x%lx)", nr, flags);
+	rec(b);
+	if (load_errno)
+		return -load_errno;
+	set_state(flags & 1 ? "kexec_crash_loaded" : "kexec_loaded", nr ? 1 : 0);
+	return 0;
+}
+
+static int r_file(int kfd, int ifd, unsigned long len, const char *cmdline, unsigned long flags)
+{
+	char b[256];
+
+	snprintf(b, sizeof(b), "file(%s,%s,\"%s\",0x%lx)", kfd >= 0 ? "k" : "-", ifd >= 0 ? "i" : "-",
+		 cmdline ? cmdline : "", flags);
+	rec(b);
+	if (cmdline)
+		assert_int_equal(len, strlen(cmdline) + 1);
+	if (file_errno)
+		return -file_errno;
+	set_state(flags & 2 ? "kexec_crash_loaded" : "kexec_loaded", flags & 1 ? 0 : 1);
+	return 0;
+}
+
+static int r_reboot(void) { rec("reboot"); return 0; }
+static int r_ifdown(void) { rec("ifdown"); return 0; }
+static void r_sync(void) { rec("sync"); }
+static int r_shutdown(void) { rec("shutdown"); return 0; }
+static int r_random(void *b, size_t n) { memset(b, 1, n); return 0; }
+
+static struct kl_sys rsys = {
+	.name = "recording", .root = root,
+	.kexec_load = r_load, .kexec_file_load = r_file, .reboot_kexec = r_reboot,
+	.ifdown = r_ifdown, .sync = r_sync, .shutdown = r_shutdown, .getrandom = r_random,
+};
+
+static char kpath[300], ipath[300], junkpath[300], emptypath[300];
+
+static int setup(void **state)
+{
+	char cmd[1024];
+	size_t len;
+	uint8_t *k = fx_bzimage(&(struct fx_bzimage_opts){ 0 }, &len);
+	FILE *f;
+
+	(void)state;
+	snprintf(root, sizeof(root), "/tmp/kl-test-cli.XXXXXX");
+	assert_non_null(mkdtemp(root));
+	snprintf(cmd, sizeof(cmd), "cp -r '%s/tests/fixtures/qemu-2g/.' '%s/'", fx_srcdir(), root);
+	assert_int_equal(system(cmd), 0);
+	snprintf(kpath, sizeof(kpath), "%s/vmlinuz", root);
+	snprintf(ipath, sizeof(ipath), "%s/initrd", root);
+	snprintf(junkpath, sizeof(junkpath), "%s/junk", root);
+	snprintf(emptypath, sizeof(emptypath), "%s/empty", root);
+	f = fopen(kpath, "w");
+	fwrite(k, 1, len, f);
+	fclose(f);
+	f = fopen(ipath, "w");
+	fputs("not really a cpio archive", f);
+	fclose(f);
+	f = fopen(junkpath, "w");
+	fputs("this is no kernel image at all, just text", f);
+	fclose(f);
+	f = fopen(emptypath, "w");
+	fclose(f);
+	free(k);
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	char cmd[512];
+
+	(void)state;
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", root);
+	return system(cmd);
+}
+
+static int run(int argc, const char **argv)
+{
+	calls[0] = 0;
+	return kl_main(argc, (char **)argv, &rsys);
+}
+
+#define RUN(...)                                                              \
+	({                                                                    \
+		const char *_a[] = { "kexec", __VA_ARGS__ };                  \
+		run((int)KL_ARRAY_SIZE(_a), _a);                              \
+	})
+
+static void reset(void)
+{
+	file_errno = load_errno = 0;
+	set_state("kexec_loaded", 0);
+	set_state("kexec_crash_loaded", 0);
+}
+
+static void exec_needs_a_loaded_kernel(void **state)
+{
+	(void)state;
+	reset();
+	assert_int_equal(RUN("-e"), 1);
+	assert_string_equal(calls, ""); /* no sync, no ifdown, no reboot */
+	assert_int_equal(RUN("-l", kpath, "--append=quiet"), 0);
+	assert_string_equal(calls, "file(k,-,\"quiet\",0x4);");
+	assert_int_equal(RUN("-e"), 0);
+	assert_string_equal(calls, "sync;ifdown;reboot;");
+	assert_int_equal(RUN("-x", "-y", "-e"), 0);
+	assert_string_equal(calls, "reboot;");
+	assert_int_equal(RUN("-e", "-x"), 0);
+	assert_string_equal(calls, "sync;reboot;");
+}
+
+static void syscall_policy(void **state)
+{
+	(void)state;
+	reset();
+	/* -a: file first; fall back on ENOSYS/EINVAL/ENOEXEC/ENOTSUP only */
+	file_errno = ENOSYS;
+	assert_int_equal(RUN("-l", kpath, "--initrd", ipath), 0);
+	assert_string_equal(calls, "file(k,i,\"\",0x0);load(4,0x3e0000);");
+	file_errno = ENOEXEC;
+	assert_int_equal(RUN("-l", kpath), 0);
+	assert_string_equal(calls, "file(k,-,\"\",0x4);load(3,0x3e0000);");
+	file_errno = EPERM;
+	assert_int_equal(RUN("-l", kpath), 255);
+	assert_string_equal(calls, "file(k,-,\"\",0x4);");
+	file_errno = EKEYREJECTED;
+	assert_int_equal(RUN("-l", kpath), 255);
+	/* -s: no fallback; refused with a fallback errno -> 253 */
+	file_errno = EINVAL;
+	assert_int_equal(RUN("-s", "-l", kpath), 253);
+	assert_string_equal(calls, "file(k,-,\"\",0x4);");
+	file_errno = 0;
+	/* -c: kexec_load only */
+	assert_int_equal(RUN("-c", "-l", kpath), 0);
+	assert_string_equal(calls, "load(3,0x3e0000);");
+	/* an option only kexec_load honours selects it under -a ... */
+	assert_int_equal(RUN("-i", "-l", kpath), 0);
+	assert_string_equal(calls, "load(3,0x3e0000);");
+	assert_int_equal(RUN("--mem-max=0x40000000", "-l", kpath), 0);
+	assert_string_equal(calls, "load(3,0x3e0000);");
+	/* ... and is refused, never ignored, with -s */
+	assert_int_equal(RUN("-s", "-i", "-l", kpath), 1);
+	assert_string_equal(calls, "");
+	/* crash kernels through kexec_file_load */
+	assert_int_equal(RUN("-p", kpath, "--append=crash"), 0);
+	assert_string_equal(calls, "file(k,-,\"crash\",0x6);");
+	assert_int_equal(RUN("-c", "-p", kpath), 255);
+	assert_string_equal(calls, "");
+}
+
+static void bad_input_loads_nothing(void **state)
+{
+	(void)state;
+	reset();
+	assert_int_equal(RUN("-l", "/nonexistent/kernel"), 1);
+	assert_int_equal(RUN("-l", root), 1);        /* a directory */
+	assert_int_equal(RUN("-l", emptypath), 1);   /* empty */
+	assert_int_equal(RUN("-c", "-l", junkpath), 255);
+	assert_int_equal(RUN("-l", kpath, "--initrd=/nonexistent"), 1);
+	assert_int_equal(RUN("-l"), 255);            /* no kernel: as kexec-tools */
+	assert_int_equal(RUN("-t", "bogus", "-l", kpath), 255);
+	assert_int_equal(RUN("--mem-min=0x80000000", "--mem-max=0x1000", "-l", kpath), 1);
+	assert_int_equal(RUN("--bogus"), 1);
+	assert_string_equal(calls, "");
+	assert_int_equal(RUN("-c", "-l", kpath, "--mem-min=0x7ff00000"), 255); /* no room */
+	assert_string_equal(calls, "");
+}
+
+static void failed_load_keeps_the_previous_one(void **state)
+{
+	(void)state;
+	reset();
+	assert_int_equal(RUN("-c", "-l", kpath), 0);
+	load_errno = EBUSY;
+	assert_int_equal(RUN("-c", "-l", kpath), 255);
+	assert_int_equal(RUN("-S", "-l"), 1); /* still loaded */
+	load_errno = 0;
+}
+
+static void status_unload_and_modes(void **state)
+{
+	(void)state;
+	reset();
+	/* -S: 1 when loaded, 0 when not (kexec-tools 2.0.25's behaviour) */
+	assert_int_equal(RUN("-S", "-l"), 0);
+	assert_int_equal(RUN("-l", kpath), 0);
+	assert_int_equal(RUN("-S", "-l"), 1);
+	assert_int_equal(RUN("-S"), 0); /* the crash kernel by default */
+	assert_int_equal(RUN("-u"), 0);
+	assert_string_equal(calls, "file(-,-,\"\",0x1);");
+	assert_int_equal(RUN("-S", "-l"), 0);
+	assert_int_equal(RUN("-c", "-u"), 0);
+	assert_string_equal(calls, "load(0,0x3e0000);");
+	assert_int_equal(RUN("-p", "-u"), 0);
+	assert_string_equal(calls, "file(-,-,\"\",0x3);");
+	file_errno = ENOSYS;
+	assert_int_equal(RUN("-u"), 0);
+	assert_string_equal(calls, "file(-,-,\"\",0x1);load(0,0x3e0000);");
+	file_errno = 0;
+	/* no mode: load, then shutdown -r now */
+	assert_int_equal(RUN(kpath), 0);
+	assert_string_equal(calls, "file(k,-,\"\",0x4);shutdown;");
+	/* -f: load and exec now, no shutdown */
+	assert_int_equal(RUN("-f", kpath), 0);
+	assert_string_equal(calls, "file(k,-,\"\",0x4);sync;ifdown;reboot;");
+	/* --dry-run: no call at all */
+	assert_int_equal(RUN("--dry-run", "-c", "-l", kpath), 0);
+	assert_int_equal(RUN("--dry-run", "-l", kpath), 0);
+	assert_int_equal(RUN("--dry-run", "-u"), 0);
+	assert_string_equal(calls, "");
+	assert_int_equal(RUN("--print-ckr-size"), 0);
+	assert_int_equal(RUN("-h"), 0);
+	assert_int_equal(RUN("-v"), 0);
+	assert_string_equal(calls, "");
+}
+
+static void reuse_cmdline_reads_proc(void **state)
+{
+	(void)state;
+	reset();
+	assert_int_equal(RUN("-l", kpath, "--reuse-cmdline", "--append=kl.x=1"), 0);
+	assert_string_equal(calls, "file(k,-,\"console=ttyS0 root=/dev/vda1 ro quiet kl.x=1\",0x4);");
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(permutation_and_prefixes),
+		cmocka_unit_test(last_one_wins),
+		cmocka_unit_test(values),
+		cmocka_unit_test(usage_errors),
+		cmocka_unit_test(legacy_reasons),
+		cmocka_unit_test(exec_needs_a_loaded_kernel),
+		cmocka_unit_test(syscall_policy),
+		cmocka_unit_test(bad_input_loads_nothing),
+		cmocka_unit_test(failed_load_keeps_the_previous_one),
+		cmocka_unit_test(status_unload_and_modes),
+		cmocka_unit_test(reuse_cmdline_reads_proc),
+	};
+	return cmocka_run_group_tests(tests, setup, teardown);
+}

@@ -1,0 +1,221 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* /proc/iomem and /sys/firmware/memmap parsing; range maths; placement. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "fixture.h"
+#include "kexec/memmap.h"
+#include "kexec/util.h"
+
+static void inclusive_ends_convert_once(void **state)
+{
+	struct kl_range r;
+
+	(void)state;
+	assert_int_equal(kl_range_from_inclusive(0x1000, 0x1fff, &r), 0);
+	assert_int_equal(r.start, 0x1000);
+	assert_int_equal(r.size, 0x1000);
+	assert_int_equal(kl_range_from_inclusive(5, 5, &r), 0);
+	assert_int_equal(r.size, 1);
+	assert_int_equal(kl_range_from_inclusive(6, 5, &r), -ERANGE);
+	assert_int_equal(kl_range_from_inclusive(0, UINT64_MAX, &r), -ERANGE);
+}
+
+static void overlap_table(void **state)
+{
+	static const struct {
+		struct kl_range a, b;
+		bool overlap;
+	} t[] = {
+		{ { 0, 10 }, { 10, 5 }, false }, /* touching is not overlapping */
+		{ { 0, 10 }, { 9, 5 }, true },
+		{ { 5, 1 }, { 0, 100 }, true },
+		{ { 0, 0 }, { 0, 100 }, false }, /* empty ranges never overlap */
+		{ { 100, 10 }, { 0, 100 }, false },
+	};
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < KL_ARRAY_SIZE(t); i++) {
+		assert_int_equal(kl_range_overlaps(&t[i].a, &t[i].b), t[i].overlap);
+		assert_int_equal(kl_range_overlaps(&t[i].b, &t[i].a), t[i].overlap);
+	}
+}
+
+static void iomem_keeps_top_level_memory(void **state)
+{
+	static const char text[] = "00000000-00000fff : Reserved\n"
+				   "00001000-0009fbff : System RAM\n"
+				   "000a0000-000bffff : PCI Bus 0000:00\n"
+				   "00100000-7ffdffff : System RAM\n"
+				   "  01000000-01ffffff : Kernel code\n"
+				   "  20000000-2fffffff : Crash kernel\n"
+				   "7ffe0000-7fffffff : Reserved\n"
+				   "100000000-13fffffff : Persistent Memory (legacy)\n"
+				   "140000000-17fffffff : ACPI Tables";
+	struct kl_memmap m = { 0 };
+
+	(void)state;
+	assert_int_equal(kl_memmap_parse_iomem(text, strlen(text), &m, NULL), 0);
+	assert_int_equal(m.n, 6);
+	assert_int_equal(m.e[1].r.start, 0x1000);
+	assert_int_equal(m.e[1].r.size, 0x9f000 - 0x1000 + 0xc00);
+	assert_int_equal(m.e[1].type, KL_MEM_RAM);
+	assert_int_equal(m.e[2].r.start, 0x100000);
+	assert_int_equal(m.e[2].r.size, 0x7ffe0000 - 0x100000);
+	assert_int_equal(m.e[4].type, KL_MEM_PRAM);
+	assert_int_equal(m.e[5].type, KL_MEM_ACPI);
+	kl_memmap_free(&m);
+}
+
+static void iomem_rejects_garbage(void **state)
+{
+	static const char *const bad[] = {
+		"zzzz-0fff : System RAM\n",
+		"00001000 : System RAM\n",
+		"2000-1000 : System RAM\n",
+		"00001000-00001fff System RAM\n",
+		"00000000000000000-1 : System RAM\n", /* 17 digits */
+		"0-ffffffffffffffff : System RAM\n",  /* end not representable */
+	};
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < KL_ARRAY_SIZE(bad); i++) {
+		struct kl_memmap m = { 0 };
+		struct kl_err err = { { 0 } };
+
+		if (kl_memmap_parse_iomem(bad[i], strlen(bad[i]), &m, &err) == 0)
+			fail_msg("accepted '%s'", bad[i]);
+		assert_non_null(strstr(err.msg, "/proc/iomem: line 1"));
+		assert_null(m.e);
+	}
+}
+
+static void firmware_entries(void **state)
+{
+	struct kl_memmap m = { 0 };
+	struct kl_err err = { { 0 } };
+
+	(void)state;
+	assert_int_equal(kl_memmap_add_firmware_entry(&m, "0x100000\n", "0x7ffdffff\n", "System RAM\n", NULL), 0);
+	assert_int_equal(kl_memmap_add_firmware_entry(&m, "0x0", "0x9fbff", "Reserved", NULL), 0);
+	assert_int_equal(kl_memmap_add_firmware_entry(&m, "0x0", "0xfff", "Something New", NULL), 0);
+	assert_int_equal(m.e[2].type, KL_MEM_RESERVED); /* unknown: keep away */
+	assert_int_equal(kl_memmap_add_firmware_entry(&m, "0x2000", "0x1000", "System RAM", &err), -EINVAL);
+	assert_non_null(strstr(err.msg, "bad range"));
+	assert_int_equal(kl_memmap_add_firmware_entry(&m, "0x1x", "0x2000", "System RAM", NULL), -EINVAL);
+	kl_memmap_sort(&m);
+	assert_int_equal(m.e[0].r.start, 0);
+	assert_int_equal(m.e[2].r.start, 0x100000);
+	assert_int_equal(m.e[2].r.size, 0x7ffe0000 - 0x100000);
+	kl_memmap_free(&m);
+}
+
+static void fixture_sysroot_reads_both_maps(void **state)
+{
+	struct kl_sysinfo si;
+
+	(void)state;
+	fx_sysinfo("qemu-2g", &si);
+	assert_false(si.firmware_from_iomem);
+	assert_int_equal(si.firmware.n, 7);
+	assert_int_equal(si.firmware.e[3].r.start, 0x100000);
+	assert_int_equal(si.firmware.e[3].type, KL_MEM_RAM);
+	assert_int_equal(si.firmware.e[6].r.start, 0xfd00000000ULL);
+	assert_int_equal(si.firmware.e[6].r.size, 0x300000000ULL);
+	assert_int_equal(si.iomem.n, 8); /* 2 System RAM, 6 Reserved at top level */
+	kl_sysinfo_free(&si);
+}
+
+/*
+ * Placement, table-driven.  Free RAM for every case:
+ *
+ *   0x1000      0x9f000   0x100000                         0x80000000
+ *     |  RAM 1   |  hole    |            RAM 2                 |
+ */
+static void place_table(void **state)
+{
+	static const struct {
+		const char *what;
+		struct kl_place_req req;
+		int ret;
+		uint64_t start;
+	} t[] = {
+		{ "top-down", { .size = 0x1000, .top_down = true }, 0, 0x7ffff000 },
+		{ "bottom-up", { .size = 0x1000 }, 0, 0x1000 },
+		{ "bottom-up skips too small", { .size = 0x100000 }, 0, 0x100000 },
+		{ "aligned top-down", { .size = 0x1000, .align = 0x200000, .top_down = true }, 0, 0x7fe00000 },
+		{ "max bound", { .size = 0x1000, .max = 0x90000, .top_down = true }, 0, 0x8f000 },
+		{ "min bound", { .size = 0x1000, .min = 0x100001 }, 0, 0x101000 },
+		{ "too big", { .size = 0x80000000 }, -ENOMEM, 0 },
+		{ "window too small", { .size = 0x2000, .min = 0x9e000, .max = 0x100000 }, -ENOMEM, 0 },
+		{ "zero size", { .size = 0 }, -EINVAL, 0 },
+		{ "bad alignment", { .size = 0x1000, .align = 0x3000 }, -EINVAL, 0 },
+	};
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < KL_ARRAY_SIZE(t); i++) {
+		struct kl_memmap m = { 0 };
+		struct kl_freeset f;
+		uint64_t got = 0;
+		int r;
+
+		assert_int_equal(kl_memmap_add(&m, 0x1000, 0x9e000, KL_MEM_RAM), 0);
+		assert_int_equal(kl_memmap_add(&m, 0x100000, 0x7ff00000, KL_MEM_RAM), 0);
+		assert_int_equal(kl_freeset_from_memmap(&f, &m), 0);
+		r = kl_freeset_place(&f, &t[i].req, &got);
+		if (r != t[i].ret)
+			fail_msg("%s: returned %d, want %d", t[i].what, r, t[i].ret);
+		if (r == 0) {
+			struct kl_range placed = { got, t[i].req.size };
+
+			if (got != t[i].start)
+				fail_msg("%s: placed at 0x%llx, want 0x%llx", t[i].what,
+					 (unsigned long long)got, (unsigned long long)t[i].start);
+			/* placed memory is no longer free */
+			assert_false(kl_freeset_contains(&f, &placed));
+		}
+		kl_freeset_free(&f);
+		kl_memmap_free(&m);
+	}
+}
+
+static void reserve_splits_and_clips(void **state)
+{
+	struct kl_memmap m = { 0 };
+	struct kl_freeset f;
+
+	(void)state;
+	assert_int_equal(kl_memmap_add(&m, 0x100000, 0x100000, KL_MEM_RAM), 0);
+	assert_int_equal(kl_memmap_add(&m, 0x180000, 0x1000, KL_MEM_RESERVED), 0); /* inside RAM */
+	kl_memmap_sort(&m);
+	assert_int_equal(kl_freeset_from_memmap(&f, &m), 0);
+	assert_int_equal(f.n, 2); /* the reserved page split RAM in two */
+	assert_int_equal(f.r[0].size, 0x80000);
+	assert_int_equal(f.r[1].start, 0x181000);
+	assert_int_equal(kl_freeset_reserve(&f, &(struct kl_range){ 0xf0000, 0x20000 }), 0);
+	assert_int_equal(f.r[0].start, 0x110000);
+	assert_int_equal(kl_freeset_reserve(&f, &(struct kl_range){ 0x1f0000, 0x100000 }), 0);
+	assert_int_equal(kl_range_end(&f.r[1]), 0x1f0000);
+	assert_int_equal(kl_freeset_reserve(&f, &(struct kl_range){ 0, 0x1000000 }), 0);
+	assert_int_equal(f.n, 0);
+	kl_freeset_free(&f);
+	kl_memmap_free(&m);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(inclusive_ends_convert_once),
+		cmocka_unit_test(overlap_table),
+		cmocka_unit_test(iomem_keeps_top_level_memory),
+		cmocka_unit_test(iomem_rejects_garbage),
+		cmocka_unit_test(firmware_entries),
+		cmocka_unit_test(fixture_sysroot_reads_both_maps),
+		cmocka_unit_test(place_table),
+		cmocka_unit_test(reserve_splits_and_clips),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,367 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * The x86 planner: golden plans for a real QEMU memory map, and the
+ * contents of what it builds (boot_params, setup_data, the purgatory's
+ * parameter block) checked field by field.
+ */
+#include <openssl/evp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <zlib.h>
+
+#include "fixture.h"
+#include "kexec/bootparam.h"
+#include "kexec/plan.h"
+#include "kexec/util.h"
+#include "kexec/x86.h"
+#include "purgatory/params.h"
+
+static uint8_t initrd[100 * 1024 + 17];
+
+static char *plan_text(const struct kl_plan *p)
+{
+	char *text = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&text, &len);
+
+	assert_non_null(f);
+	kl_plan_print(p, f);
+	fclose(f);
+	return text;
+}
+
+static const struct kl_segment *seg(const struct kl_plan *p, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < p->nr_segments; i++)
+		if (!strcmp(p->seg[i].name, name))
+			return &p->seg[i];
+	fail_msg("no %s segment", name);
+	return NULL;
+}
+
+static int plan_bz(const struct fx_bzimage_opts *bo, struct kl_load_opts *lo, const char *sysroot,
+		   struct kl_plan *p, struct kl_err *err)
+{
+	struct kl_sysinfo si;
+	size_t len;
+	uint8_t *k = fx_bzimage(bo, &len);
+	int r;
+
+	fx_sysinfo(sysroot, &si);
+	lo->kernel = k;
+	lo->kernel_len = len;
+	r = kl_x86_plan(&si, lo, p, err);
+	kl_sysinfo_free(&si);
+	free(k);
+	return r;
+}
+
+static void golden_bzimage(void **state)
+{
+	struct kl_load_opts lo = { .initrd = initrd, .initrd_len = sizeof(initrd),
+				   .cmdline = "console=ttyS0 quiet", .verify = true };
+	struct kl_plan p = { 0 };
+	struct kl_err err = { { 0 } };
+	char *t;
+
+	(void)state;
+	if (plan_bz(&(struct fx_bzimage_opts){ 0 }, &lo, "qemu-2g", &p, &err) < 0)
+		fail_msg("%s", err.msg);
+	t = plan_text(&p);
+	fx_golden("bzimage-qemu-2g.plan", t);
+	free(t);
+	kl_plan_free(&p);
+}
+
+static void golden_bzimage_mem_max(void **state)
+{
+	struct kl_load_opts lo = { .initrd = initrd, .initrd_len = sizeof(initrd), .verify = false,
+				   .mem_min = 0x10000000, .mem_max = 0x40000000 };
+	struct kl_plan p = { 0 };
+	struct kl_err err = { { 0 } };
+	char *t;
+	size_t i;
+
+	(void)state;
+	if (plan_bz(&(struct fx_bzimage_opts){ 0 }, &lo, "qemu-2g", &p, &err) < 0)
+		fail_msg("%s", err.msg);
+	for (i = 0; i < p.nr_segments; i++) {
+		assert_true(p.seg[i].mem >= 0x10000000);
+		assert_true(p.seg[i].mem + p.seg[i].memsz <= 0x40000000);
+	}
+	t = plan_text(&p);
+	fx_golden("bzimage-qemu-2g-mem-max.plan", t);
+	free(t);
+	kl_plan_free(&p);
+}
+
+static void golden_elf(void **state)
+{
+	const struct fx_elf_load l[] = { { 0x1000000, 0x20000, 0x20000 }, { 0x1200000, 0x8000, 0x40000 } };
+	struct kl_load_opts lo = { .initrd = initrd, .initrd_len = sizeof(initrd), .cmdline = "ro",
+				   .verify = true };
+	struct kl_sysinfo si;
+	struct kl_plan p = { 0 };
+	struct kl_err err = { { 0 } };
+	size_t len;
+	uint8_t *k = fx_elf(l, 2, 0x1000000, &len);
+	const uint8_t *bp;
+	char *t;
+
+	(void)state;
+	fx_sysinfo("qemu-2g", &si);
+	lo.kernel = k;
+	lo.kernel_len = len;
+	if (kl_x86_plan(&si, &lo, &p, &err) < 0)
+		fail_msg("%s", err.msg);
+	assert_string_equal(p.format, "elf-x86_64");
+	assert_int_equal(p.kernel_entry, 0x1000000);
+	/* the second PT_LOAD's bss (memsz > filesz) is covered */
+	assert_int_equal(p.seg[1].mem, 0x1200000);
+	assert_int_equal(p.seg[1].memsz, 0x40000);
+	assert_int_equal(p.seg[1].bufsz, 0x8000);
+	bp = seg(&p, "params")->buf;
+	assert_int_equal(kl_le32(bp + KL_HDR_HEADER), KL_HDR_MAGIC);
+	assert_int_equal(kl_le16(bp + KL_HDR_VERSION), 0x020f);
+	t = plan_text(&p);
+	fx_golden("elf-qemu-2g.plan", t);
+	free(t);
+	kl_plan_free(&p);
+	kl_sysinfo_free(&si);
+	free(k);
+}
+
+static void boot_params_contents(void **state)
+{
+	struct kl_load_opts lo = { .initrd = initrd, .initrd_len = sizeof(initrd),
+				   .cmdline = "console=ttyS0", .verify = true };
+	struct kl_plan p = { 0 };
+	const struct kl_segment *ps, *rd, *kn;
+	const uint8_t *bp;
+	uint64_t cmd, sd;
+
+	(void)state;
+	memset(lo.rng_seed, 0xab, sizeof(lo.rng_seed));
+	assert_int_equal(plan_bz(&(struct fx_bzimage_opts){ 0 }, &lo, "qemu-2g", &p, NULL), 0);
+	ps = seg(&p, "params");
+	rd = seg(&p, "initrd");
+	kn = seg(&p, "kernel");
+	bp = ps->buf;
+	assert_int_equal(p.boot_params, ps->mem);
+	assert_int_equal(p.kernel_entry, kn->mem + 0x200);
+	assert_int_equal(kn->mem % 0x200000, 0);
+	assert_true(kn->mem >= 0x1000000);   /* not below pref_address */
+	assert_true(kn->memsz >= 32 << 20);  /* init_size of room */
+	/* the setup header is the image's, with our loader fields */
+	assert_int_equal(kl_le32(bp + KL_HDR_HEADER), KL_HDR_MAGIC);
+	assert_int_equal(bp[KL_HDR_TYPE_OF_LOADER], 0xff);
+	assert_int_equal(kl_le32(bp + KL_HDR_KERNEL_ALIGNMENT), 0x200000);
+	/* command line: pointer inside the segment, high bits in ext_ */
+	cmd = kl_le32(bp + KL_HDR_CMD_LINE_PTR) | (uint64_t)kl_le32(bp + KL_BP_EXT_CMD_LINE_PTR) << 32;
+	assert_true(cmd >= ps->mem && cmd < ps->mem + ps->bufsz);
+	assert_string_equal((const char *)bp + (cmd - ps->mem), "console=ttyS0");
+	/* initrd */
+	assert_int_equal(kl_le32(bp + KL_HDR_RAMDISK_IMAGE) | (uint64_t)kl_le32(bp + KL_BP_EXT_RAMDISK_IMAGE) << 32,
+			 rd->mem);
+	assert_int_equal(kl_le32(bp + KL_HDR_RAMDISK_SIZE), sizeof(initrd));
+	assert_true(rd->mem + rd->bufsz <= 0x80000000); /* below initrd_addr_max + 1 */
+	/* e820 from the firmware map */
+	assert_int_equal(bp[KL_BP_E820_ENTRIES], 7);
+	assert_int_equal(kl_le64(bp + KL_BP_E820_TABLE + 3 * 20), 0x100000);
+	assert_int_equal(kl_le32(bp + KL_BP_E820_TABLE + 3 * 20 + 16), 1);
+	/* setup_data: one RNG seed node */
+	sd = kl_le64(bp + KL_HDR_SETUP_DATA);
+	assert_true(sd > cmd && sd < ps->mem + ps->bufsz);
+	assert_int_equal(kl_le64(bp + (sd - ps->mem)), 0); /* last node */
+	assert_int_equal(kl_le32(bp + (sd - ps->mem) + 8), KL_SETUP_RNG_SEED);
+	assert_int_equal(kl_le32(bp + (sd - ps->mem) + 12), 32);
+	assert_int_equal(bp[(sd - ps->mem) + 16], 0xab);
+	kl_plan_free(&p);
+}
+
+static void purgatory_block_is_complete(void **state)
+{
+	struct kl_load_opts lo = { .initrd = initrd, .initrd_len = sizeof(initrd), .verify = true,
+				   .console_serial = true, .serial_port = 0x2f8, .serial_baud = 9600 };
+	struct kl_plan p = { 0 };
+	struct kl_purg_params pp;
+	const struct kl_segment *pg;
+	uint32_t crc;
+	size_t i;
+
+	(void)state;
+	assert_int_equal(plan_bz(&(struct fx_bzimage_opts){ 0 }, &lo, "qemu-2g", &p, NULL), 0);
+	pg = seg(&p, "purgatory");
+	assert_int_equal(p.entry, pg->mem);
+	memcpy(&pp, (const uint8_t *)pg->buf + KL_PURG_PARAMS_OFFSET, sizeof(pp));
+	assert_int_equal(pp.magic, KL_PURG_MAGIC);
+	assert_int_equal(pp.version, KL_PURG_VERSION);
+	assert_int_equal(pp.size, sizeof(pp));
+	assert_int_equal(pp.entry, p.kernel_entry);
+	assert_int_equal(pp.rsi, p.boot_params);
+	assert_int_equal(pp.flags, KL_PURG_F_VERIFY_SHA256 | KL_PURG_F_SERIAL);
+	assert_int_equal(pp.serial_port, 0x2f8);
+	assert_int_equal(pp.serial_baud, 9600);
+	assert_int_equal(pp.nr_segments, p.nr_segments - 1); /* all but itself */
+	crc = pp.checksum;
+	pp.checksum = 0;
+	assert_int_equal(crc, (uint32_t)crc32(0L, (const Bytef *)&pp, sizeof(pp)));
+	for (i = 0; i < pp.nr_segments; i++) {
+		const struct kl_segment *s = NULL;
+		uint8_t d[32];
+		size_t j;
+
+		for (j = 0; j < p.nr_segments; j++)
+			if (p.seg[j].mem == pp.seg[i].addr)
+				s = &p.seg[j];
+		assert_non_null(s);
+		assert_string_not_equal(s->name, "purgatory");
+		assert_int_equal(pp.seg[i].len, s->bufsz);
+		assert_true(EVP_Digest(s->buf, s->bufsz, d, NULL, EVP_sha256(), NULL));
+		assert_memory_equal(d, pp.seg[i].sha256, 32);
+	}
+	kl_plan_free(&p);
+}
+
+/* More than 128 e820 entries: the rest go to a SETUP_E820_EXT node ahead
+ * of the RNG seed. */
+static void e820_ext_for_large_maps(void **state)
+{
+	struct kl_sysinfo si = { 0 };
+	struct kl_load_opts lo = { .verify = false };
+	struct kl_plan p = { 0 };
+	struct kl_err err = { { 0 } };
+	const uint8_t *bp;
+	uint64_t sd, next;
+	size_t len, i;
+	uint8_t *k = fx_bzimage(&(struct fx_bzimage_opts){ 0 }, &len);
+	const struct kl_segment *ps;
+
+	(void)state;
+	assert_int_equal(kl_memmap_add(&si.iomem, 0x100000, 0x7ff00000, KL_MEM_RAM), 0);
+	for (i = 0; i < 200; i++)
+		assert_int_equal(kl_memmap_add(&si.firmware, 0x100000000ULL + i * 0x200000, 0x100000,
+					       i % 2 ? KL_MEM_RESERVED : KL_MEM_RAM), 0);
+	lo.kernel = k;
+	lo.kernel_len = len;
+	if (kl_x86_plan(&si, &lo, &p, &err) < 0)
+		fail_msg("%s", err.msg);
+	ps = seg(&p, "params");
+	bp = ps->buf;
+	assert_int_equal(bp[KL_BP_E820_ENTRIES], 128);
+	sd = kl_le64(bp + KL_HDR_SETUP_DATA) - ps->mem;
+	assert_int_equal(kl_le32(bp + sd + 8), KL_SETUP_E820_EXT);
+	assert_int_equal(kl_le32(bp + sd + 12), 72 * 20);
+	assert_int_equal(kl_le64(bp + sd + 16), 0x100000000ULL + 128 * 0x200000); /* entry 128 */
+	next = kl_le64(bp + sd);
+	assert_true(next > ps->mem + sd);
+	assert_int_equal(kl_le32(bp + (next - ps->mem) + 8), KL_SETUP_RNG_SEED);
+	kl_plan_free(&p);
+	kl_sysinfo_free(&si);
+	free(k);
+}
+
+static void refusals(void **state)
+{
+	struct kl_load_opts lo = { .verify = true };
+	struct kl_plan p = { 0 };
+	struct kl_err err = { { 0 } };
+	char longline[3000];
+
+	(void)state;
+	/* initrd larger than memory */
+	lo.initrd = initrd;
+	lo.initrd_len = 3ULL << 30;
+	assert_int_equal(plan_bz(&(struct fx_bzimage_opts){ 0 }, &lo, "qemu-2g", &p, &err), -ENOMEM);
+	assert_non_null(strstr(err.msg, "no room for the initrd"));
+
+	/* command line longer than cmdline_size */
+	memset(longline, 'x', sizeof(longline) - 1);
+	longline[sizeof(longline) - 1] = 0;
+	lo.initrd_len = 0;
+	lo.cmdline = longline;
+	memset(&err, 0, sizeof(err));
+	assert_int_equal(plan_bz(&(struct fx_bzimage_opts){ 0 }, &lo, "qemu-2g", &p, &err), -E2BIG);
+	assert_non_null(strstr(err.msg, "cmdline_size"));
+
+	/* ELF placed where there is no RAM */
+	{
+		const struct fx_elf_load l[] = { { 0x90000000, 0x1000, 0x1000 } };
+		struct kl_sysinfo si;
+		size_t len;
+		uint8_t *k = fx_elf(l, 1, 0x90000000, &len);
+
+		fx_sysinfo("qemu-2g", &si);
+		lo = (struct kl_load_opts){ .kernel = k, .kernel_len = len };
+		memset(&err, 0, sizeof(err));
+		assert_int_equal(kl_x86_plan(&si, &lo, &p, &err), -EADDRNOTAVAIL);
+		assert_non_null(strstr(err.msg, "not free RAM"));
+		kl_sysinfo_free(&si);
+		free(k);
+	}
+}
+
+static void normalise_rejects_what_the_kernel_would(void **state)
+{
+	struct kl_plan p = { .syscall = KL_SYSCALL_LOAD };
+	struct kl_err err = { { 0 } };
+	int i;
+
+	(void)state;
+	assert_int_equal(kl_plan_add(&p, "a", NULL, 0, 0x2000, 0x2000, NULL), 0);
+	assert_int_equal(kl_plan_add(&p, "b", NULL, 0, 0x3000, 0x1000, NULL), 0);
+	p.entry = 0x2000;
+	assert_int_equal(kl_plan_normalise(&p, &err), -EINVAL);
+	assert_non_null(strstr(err.msg, "overlap"));
+
+	p.seg[1].mem = 0x4000;
+	p.entry = 0x9000;
+	memset(&err, 0, sizeof(err));
+	assert_int_equal(kl_plan_normalise(&p, &err), -EINVAL);
+	assert_non_null(strstr(err.msg, "entry point"));
+
+	p.entry = 0x4000;
+	p.seg[0].mem = 0x2100;
+	memset(&err, 0, sizeof(err));
+	assert_int_equal(kl_plan_normalise(&p, &err), -EINVAL);
+	assert_non_null(strstr(err.msg, "page aligned"));
+
+	p.seg[0].mem = 0x2000;
+	p.seg[0].bufsz = 0x10;
+	p.seg[0].memsz = 0x1;
+	memset(&err, 0, sizeof(err));
+	assert_int_equal(kl_plan_normalise(&p, &err), -EINVAL);
+
+	p.seg[0].memsz = 0x10; /* rounded up to a page */
+	assert_int_equal(kl_plan_normalise(&p, NULL), 0);
+	assert_int_equal(p.seg[0].memsz, 0x1000);
+
+	for (i = 2; i < 16; i++)
+		assert_int_equal(kl_plan_add(&p, "x", NULL, 0, 0x100000 * (uint64_t)i, 0x1000, NULL), 0);
+	memset(&err, 0, sizeof(err));
+	assert_int_equal(kl_plan_add(&p, "17th", malloc(1), 1, 0x10000000, 0x1000, &err), -E2BIG);
+	assert_non_null(strstr(err.msg, "more than 16 segments"));
+	kl_plan_free(&p);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(golden_bzimage),
+		cmocka_unit_test(golden_bzimage_mem_max),
+		cmocka_unit_test(golden_elf),
+		cmocka_unit_test(boot_params_contents),
+		cmocka_unit_test(purgatory_block_is_complete),
+		cmocka_unit_test(e820_ext_for_large_maps),
+		cmocka_unit_test(refusals),
+		cmocka_unit_test(normalise_rejects_what_the_kernel_would),
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(initrd); i++)
+		initrd[i] = (uint8_t)i;
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
