@@ -360,6 +360,21 @@ static void bad_input_loads_nothing(void **state)
 	assert_string_equal(calls, "");
 }
 
+static void compressed_image_selects_kexec_load(void **state)
+{
+	char gz[300], cmd[700];
+
+	(void)state;
+	reset();
+	snprintf(gz, sizeof(gz), "%s/vmlinuz.gz", root);
+	snprintf(cmd, sizeof(cmd), "gzip -c '%s' > '%s'", kpath, gz);
+	assert_int_equal(system(cmd), 0);
+	assert_int_equal(RUN("-l", gz), 0);
+	assert_string_equal(calls, "load(3,0x3e0000);"); /* no kexec_file_load try */
+	assert_int_equal(RUN("-s", "-l", gz), 1);          /* refused, not ignored */
+	assert_string_equal(calls, "");
+}
+
 static void failed_load_keeps_the_previous_one(void **state)
 {
 	(void)state;
@@ -427,6 +442,7 @@ int main(void)
 		cmocka_unit_test(exec_needs_a_loaded_kernel),
 		cmocka_unit_test(syscall_policy),
 		cmocka_unit_test(bad_input_loads_nothing),
+		cmocka_unit_test(compressed_image_selects_kexec_load),
 		cmocka_unit_test(failed_load_keeps_the_previous_one),
 		cmocka_unit_test(status_unload_and_modes),
 		cmocka_unit_test(reuse_cmdline_reads_proc),
