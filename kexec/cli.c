@@ -24,6 +24,8 @@ enum {
 	OPT_ARGS_LINUX,
 	OPT_DRY_RUN,
 	OPT_TEST_CORRUPT_DIGEST,
+	OPT_VERIFY,
+	OPT_PRELOAD_DECOMPRESSED,
 };
 
 static const struct option kl_long_options[] = {
@@ -59,6 +61,8 @@ static const struct option kl_long_options[] = {
 	{ "args-linux", no_argument, NULL, OPT_ARGS_LINUX },
 	{ "dry-run", no_argument, NULL, OPT_DRY_RUN },
 	{ "test-corrupt-digest", no_argument, NULL, OPT_TEST_CORRUPT_DIGEST },
+	{ "verify", required_argument, NULL, OPT_VERIFY },
+	{ "preload-decompressed", no_argument, NULL, OPT_PRELOAD_DECOMPRESSED },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -98,12 +102,20 @@ void kl_cli_usage(FILE *f)
 	      "                           not available (ENOSYS, EINVAL, ENOEXEC, ENOTSUP)\n"
 	      "  -c, --kexec-syscall      kexec_load with our purgatory\n"
 	      "  -s, --kexec-file-syscall kexec_file_load only; exit 253 when it is refused\n"
-	      "  Options only kexec_load honours (-i, --mem-min, --mem-max, --console-serial,\n"
-	      "  --serial, --serial-baud, --noefi, -t elf-x86_64, ELF or compressed images)\n"
+	      "  Options only kexec_load honours (-i, --verify, --preload-decompressed,\n"
+	      "  --mem-min, --mem-max, --console-serial, --serial, --serial-baud, --noefi,\n"
+	      "  -t elf-x86_64, ELF or compressed images)\n"
 	      "  select kexec_load under -a (-d says why) and are refused with -s.\n"
 	      "\n"
 	      "kexec_load only:\n"
-	      "  -i, --no-checks          skip the purgatory's SHA-256 check of the segments\n"
+	      "  -i, --no-checks          skip the purgatory's check of the segments\n"
+	      "      --verify=MODE        what the purgatory checks before the jump: sha256\n"
+	      "                           (default), crc32c (SSE4.2, much cheaper) or none\n"
+	      "      --preload-decompressed\n"
+	      "                           decompress the kernel's payload (and every\n"
+	      "                           compressed initramfs member) now, so the new kernel\n"
+	      "                           starts without a decompressor pass; KASLR is done\n"
+	      "                           here unless the command line has nokaslr\n"
 	      "      --console-serial     purgatory reports progress on the serial port\n"
 	      "      --serial=PORT        serial port: ttyS0..ttyS3 or an I/O port (0x3f8)\n"
 	      "      --serial-baud=BAUD   serial speed (a divisor of 115200)\n"
@@ -172,7 +184,7 @@ int kl_cli_parse(int argc, char **argv, struct kl_opts *ret, char *errbuf, size_
 {
 	struct kl_opts o = {
 		.do_load = true, .do_shutdown = true, .mode = KL_MODE_AUTO,
-		.serial_port = 0x3f8, .status_crash = true,
+		.serial_port = 0x3f8, .status_crash = true, .verify = -1,
 	};
 	int c;
 
@@ -290,6 +302,19 @@ int kl_cli_parse(int argc, char **argv, struct kl_opts *ret, char *errbuf, size_
 		case OPT_TEST_CORRUPT_DIGEST:
 			o.test_corrupt_digest = true;
 			break;
+		case OPT_VERIFY:
+			if (!strcmp(optarg, "sha256"))
+				o.verify = 1;
+			else if (!strcmp(optarg, "crc32c"))
+				o.verify = 2;
+			else if (!strcmp(optarg, "none"))
+				o.verify = 0;
+			else
+				return usage_err(errbuf, errlen, "invalid --verify '%s' (sha256, crc32c or none)", optarg);
+			break;
+		case OPT_PRELOAD_DECOMPRESSED:
+			o.preload_decompressed = true;
+			break;
 		case '?':
 			if (optopt == '?') {
 				o.help = true;
@@ -307,6 +332,11 @@ int kl_cli_parse(int argc, char **argv, struct kl_opts *ret, char *errbuf, size_
 		o.kernel = argv[optind++];
 	if (optind < argc)
 		return usage_err(errbuf, errlen, "unexpected argument '%s' (one kernel image only)", argv[optind]);
+	if (o.no_checks && o.verify > 0)
+		return usage_err(errbuf, errlen, "-i and --verify=%s contradict each other",
+				 o.verify == 1 ? "sha256" : "crc32c");
+	if (o.verify == 0)
+		o.no_checks = true;
 	if (o.mem_min_set && o.mem_max_set && o.mem_min >= o.mem_max)
 		return usage_err(errbuf, errlen, "--mem-min (0x%llx) must be below --mem-max (0x%llx)",
 				 (unsigned long long)o.mem_min, (unsigned long long)o.mem_max);
@@ -316,8 +346,12 @@ int kl_cli_parse(int argc, char **argv, struct kl_opts *ret, char *errbuf, size_
 
 const char *kl_cli_legacy_reason(const struct kl_opts *o)
 {
+	if (o->preload_decompressed)
+		return "--preload-decompressed";
 	if (o->no_checks)
-		return "-i (skip the purgatory's checks)";
+		return "-i or --verify=none (skip the purgatory's checks)";
+	if (o->verify > 0)
+		return "--verify (the purgatory's check)";
 	if (o->test_corrupt_digest)
 		return "--test-corrupt-digest";
 	if (o->mem_min_set || o->mem_max_set)

@@ -30,7 +30,9 @@ struct kl_opts {
 	bool help, version;
 	bool skip_sync, skip_ifdown; /* -y, -x */
 	bool debug, dry_run;
-	bool no_checks; /* -i */
+	bool no_checks; /* -i, or --verify=none */
+	int verify;     /* enum kl_verify; -1 when not given */
+	bool preload_decompressed;
 	enum kl_syscall_mode mode;
 	const char *type;
 	uint64_t mem_min, mem_max;

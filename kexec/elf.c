@@ -107,6 +107,16 @@ int kl_elf_parse(const void *buf, size_t len, struct kl_elf_image *ret,
 		goto out;
 	}
 	img.entry = eh.e_entry;
+	/* Where the ELF ends (headers, segments, section table): whatever
+	 * follows, such as an appended relocation table, is not ELF. */
+	img.file_end = (size_t)KL_MAX((uint64_t)eh.e_phoff + (uint64_t)phnum * eh.e_phentsize,
+				      (uint64_t)eh.e_shoff + (uint64_t)eh.e_shnum * eh.e_shentsize);
+	for (i = 0; i < img.nr_loads; i++)
+		img.file_end = (size_t)KL_MAX((uint64_t)img.file_end, img.load[i].offset + img.load[i].filesz);
+	if (img.file_end > len) {
+		r = kl_fail(err, -ENOEXEC, "ELF headers describe more than the %zu-byte file", len);
+		goto out;
+	}
 	r = check_loads(&img, len, err);
 	if (r == 0)
 		*ret = img;

@@ -24,6 +24,7 @@ struct kl_elf_load {
 
 struct kl_elf_image {
 	uint64_t entry; /* e_entry: a physical address for vmlinux */
+	size_t file_end; /* end of the last byte the ELF itself describes */
 	size_t nr_loads;
 	struct kl_elf_load load[KL_ELF_LOADS_MAX];
 };

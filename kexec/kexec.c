@@ -19,6 +19,7 @@
 #include "cli.h"
 #include "cmdline.h"
 #include "decompress.h"
+#include "initramfs.h"
 #include "kexec.h"
 #include "log.h"
 #include "plan.h"
@@ -154,6 +155,20 @@ static int read_inputs(struct kl_ctx *c)
 	if (o->initrd &&
 	    read_user_file("initrd", o->initrd, KL_INITRD_FILE_MAX, &c->initrd, &c->initrd_len) < 0)
 		return KL_EXIT_USAGE;
+	if (o->initrd && o->preload_decompressed) {
+		struct kl_initramfs_stats st;
+
+		r = kl_initramfs_flatten(c->initrd, c->initrd_len, KL_INITRD_FILE_MAX, &out, &out_len, &st, &err);
+		if (r < 0) {
+			say("%s: %s", o->initrd, err.msg[0] ? err.msg : strerror(-r));
+			return KL_EXIT_FAIL;
+		}
+		kl_debug("kexec: %s: %u compressed member(s) decompressed; %zu bytes in %u cpio archive(s)\n",
+			 o->initrd, st.compressed, out_len, st.archives);
+		free(c->initrd);
+		c->initrd = out;
+		c->initrd_len = out_len;
+	}
 	return KL_EXIT_OK;
 }
 
@@ -205,7 +220,10 @@ static int load_legacy(struct kl_ctx *c)
 		.kernel = c->kernel, .kernel_len = c->kernel_len,
 		.initrd = c->initrd, .initrd_len = c->initrd_len,
 		.cmdline = o->cmdline, .type = o->type,
-		.verify = !o->no_checks, .console_serial = o->console_serial,
+		.verify = o->no_checks ? KL_VERIFY_NONE
+					: o->verify > 0 ? (enum kl_verify)o->verify : KL_VERIFY_SHA256,
+		.console_serial = o->console_serial,
+		.preload_decompressed = o->preload_decompressed,
 		.serial_port = o->serial_port, .serial_baud = o->serial_baud,
 		.mem_min = o->mem_min, .mem_max = o->mem_max_set ? o->mem_max : 0,
 		.reuse_video_type = o->reuse_video_type,
@@ -228,7 +246,8 @@ static int load_legacy(struct kl_ctx *c)
 		}
 		lo.reuse_cmdline = proc_cmdline;
 	}
-	if (c->sys->getrandom(lo.rng_seed, sizeof(lo.rng_seed)) < 0) {
+	if (c->sys->getrandom(lo.rng_seed, sizeof(lo.rng_seed)) < 0 ||
+	    c->sys->getrandom(lo.kaslr_random, sizeof(lo.kaslr_random)) < 0) {
 		say("cannot get random bytes for the new kernel's RNG seed");
 		return KL_EXIT_FAIL;
 	}

@@ -367,3 +367,48 @@ int kl_freeset_place(struct kl_freeset *f, const struct kl_place_req *req,
 	}
 	return -ENOMEM;
 }
+
+/* Aligned positions for req inside free range i: the first, and how many. */
+static uint64_t slots_in(const struct kl_range *fr, const struct kl_place_req *req, uint64_t align,
+			 uint64_t *ret_first)
+{
+	uint64_t max = req->max ? req->max : UINT64_MAX;
+	uint64_t lo = KL_MAX(fr->start, req->min), hi = KL_MIN(kl_range_end(fr), max), first;
+
+	if (hi <= lo || hi - lo < req->size)
+		return 0;
+	first = kl_align_up(lo, align);
+	if (first < lo || first > hi - req->size)
+		return 0;
+	*ret_first = first;
+	return (hi - req->size - first) / align + 1;
+}
+
+int kl_freeset_place_random(struct kl_freeset *f, const struct kl_place_req *req, uint64_t rnd,
+			    uint64_t *ret_start)
+{
+	uint64_t align = req->align ? req->align : KL_PAGE_SIZE, total = 0, pick, first;
+	struct kl_range got;
+	size_t i;
+
+	if (!req->size || !kl_is_pow2(align))
+		return -EINVAL;
+	for (i = 0; i < f->n; i++)
+		total += slots_in(&f->r[i], req, align, &first);
+	if (!total)
+		return -ENOMEM;
+	pick = rnd % total;
+	for (i = 0; i < f->n; i++) {
+		uint64_t n = slots_in(&f->r[i], req, align, &first);
+
+		if (pick < n) {
+			got = (struct kl_range){ first + pick * align, req->size };
+			if (kl_freeset_reserve(f, &got) < 0)
+				return -ENOMEM;
+			*ret_start = got.start;
+			return 0;
+		}
+		pick -= n;
+	}
+	return -ENOMEM; /* not reached */
+}

@@ -102,4 +102,9 @@ bool kl_freeset_contains(const struct kl_freeset *f, const struct kl_range *r);
 int kl_freeset_place(struct kl_freeset *f, const struct kl_place_req *req,
 		     uint64_t *ret_start);
 
+/* Like kl_freeset_place(), but choose uniformly among every aligned
+ * position that fits, using rnd (a random number) to pick one. */
+int kl_freeset_place_random(struct kl_freeset *f, const struct kl_place_req *req, uint64_t rnd,
+			    uint64_t *ret_start);
+
 #endif

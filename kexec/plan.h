@@ -41,7 +41,7 @@ struct kl_plan {
 	const char *format;  /* "bzImage64", "elf-x86_64" */
 	uint64_t kernel_entry; /* where the purgatory jumps */
 	uint64_t boot_params;  /* %rsi */
-	bool verify;
+	const char *verify; /* "sha256", "crc32c", "none" */
 	/* kexec_file_load */
 	char *kernel_path;
 	char *initrd_path;

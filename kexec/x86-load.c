@@ -18,11 +18,15 @@
 #include <string.h>
 #include <zlib.h>
 
+#include "../purgatory/crc32c.h"
 #include "../purgatory/params.h"
 #include "bootparam.h"
 #include "bzimage.h"
 #include "cmdline.h"
+#include "decompress.h"
 #include "elf.h"
+#include "log.h"
+#include "relocs.h"
 #include "util.h"
 #include "x86.h"
 
@@ -30,6 +34,18 @@ _Static_assert(__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__,
 	       "the purgatory parameter block is written in host order");
 
 #define FOUR_GIB (4ULL << 30)
+
+const char *kl_verify_name(enum kl_verify v)
+{
+	switch (v) {
+	case KL_VERIFY_SHA256:
+		return "sha256";
+	case KL_VERIFY_CRC32C:
+		return "crc32c";
+	default:
+		return "none";
+	}
+}
 
 /* The pieces every format hands to the common tail. */
 struct x86_image {
@@ -39,6 +55,7 @@ struct x86_image {
 	uint32_t cmdline_size;
 	uint32_t initrd_addr_max;
 	bool above_4g;
+	bool kaslr; /* set KASLR_FLAG: the kernel was randomised for it */
 	uint64_t kernel_entry;
 };
 
@@ -160,6 +177,10 @@ static int build_params(uint8_t *buf, uint64_t addr, const struct x86_image *img
 	}
 	bp[KL_HDR_TYPE_OF_LOADER] = 0xff; /* boot.rst: 0xff, "undefined" */
 	bp[KL_HDR_LOADFLAGS] = (uint8_t)((bp[KL_HDR_LOADFLAGS] | KL_LOADED_HIGH) & ~KL_KASLR_FLAG);
+	/* boot.rst, loadflags bit 1: "KASLR enabled" as the decompressor
+	 * would report it; the kernel reads it through kaslr_enabled(). */
+	if (img->kaslr)
+		bp[KL_HDR_LOADFLAGS] |= KL_KASLR_FLAG;
 	copy_platform_fields(bp, si, o);
 
 	cmd_addr = addr + cmd_off;
@@ -263,7 +284,9 @@ static int finish_plan(struct kl_freeset *fs, const struct x86_image *img,
 	pp.size = sizeof(pp);
 	pp.entry = img->kernel_entry;
 	pp.rsi = params_addr;
-	pp.flags = (o->verify ? KL_PURG_F_VERIFY_SHA256 : 0) | (o->console_serial ? KL_PURG_F_SERIAL : 0);
+	pp.flags = (o->verify == KL_VERIFY_SHA256 ? KL_PURG_F_VERIFY_SHA256 : 0) |
+		   (o->verify == KL_VERIFY_CRC32C ? KL_PURG_F_VERIFY_CRC32C : 0) |
+		   (o->console_serial ? KL_PURG_F_SERIAL : 0);
 	pp.serial_port = o->serial_port;
 	pp.serial_baud = o->serial_baud;
 	for (i = 0; i < plan->nr_segments; i++) {
@@ -271,8 +294,13 @@ static int finish_plan(struct kl_freeset *fs, const struct x86_image *img,
 
 		pp.seg[i].addr = s->mem;
 		pp.seg[i].len = s->bufsz;
-		if (o->verify && !EVP_Digest(s->buf, s->bufsz, pp.seg[i].sha256, NULL, EVP_sha256(), NULL))
+		/* Digests are computed now, in user space; the purgatory only
+		 * re-checks them. */
+		if (o->verify == KL_VERIFY_SHA256 &&
+		    !EVP_Digest(s->buf, s->bufsz, pp.seg[i].sha256, NULL, EVP_sha256(), NULL))
 			return kl_fail(err, -EIO, "OpenSSL SHA-256 failed");
+		if (o->verify == KL_VERIFY_CRC32C)
+			kl_put_le32(pp.seg[i].sha256, kl_crc32c(s->buf, s->bufsz));
 		if (o->corrupt_digest && !strcmp(s->name, "kernel"))
 			pp.seg[i].sha256[0] ^= 1;
 	}
@@ -292,7 +320,7 @@ static int finish_plan(struct kl_freeset *fs, const struct x86_image *img,
 	plan->entry = purg_addr;
 	plan->kernel_entry = img->kernel_entry;
 	plan->boot_params = params_addr;
-	plan->verify = o->verify;
+	plan->verify = kl_verify_name(o->verify);
 	plan->format = img->format;
 	plan->flags = 62UL << 16; /* KEXEC_ARCH_X86_64 (EM_X86_64 << 16) */
 	plan->cmdline = TAKE_PTR(cmdline);
@@ -414,6 +442,156 @@ out:
 	return r;
 }
 
+/* True when word appears as a whole word in text. */
+static bool has_word(const char *text, const char *word)
+{
+	size_t n = strlen(word);
+	const char *p = text;
+
+	while (text && (p = strstr(p, word))) {
+		if ((p == text || p[-1] == ' ') && (p[n] == 0 || p[n] == ' ' || p[n] == '\n'))
+			return true;
+		p += n;
+	}
+	return false;
+}
+
+/* The kernel reserves 1 GiB of virtual space for its image when built
+ * with RANDOMIZE_BASE (KERNEL_IMAGE_SIZE, arch/x86/include/asm/page_64_types.h). */
+#define KL_KERNEL_IMAGE_SIZE (1ULL << 30)
+
+/*
+ * --preload-decompressed: decompress the bzImage's payload, check it is an
+ * x86_64 ELF vmlinux, lay its PT_LOAD segments out as one image (by
+ * physical address, as the decompressor's parse_elf() does) and load that
+ * image directly, so the new kernel starts without a decompressor pass.
+ * For KASLR, pick a random virtual base within KERNEL_IMAGE_SIZE and apply
+ * the relocation table appended to the ELF, as handle_relocations() in
+ * arch/x86/boot/compressed/misc.c would, and a random physical slot.
+ */
+static int load_bzimage_decompressed(const struct kl_sysinfo *si, const struct kl_load_opts *o,
+				     struct kl_plan *plan, struct kl_err *err)
+{
+	struct kl_freeset fs = { 0 };
+	struct kl_bzimage z;
+	struct kl_elf_image e;
+	struct kl_relocs rel;
+	struct x86_image img = { .format = "bzImage64 (pre-decompressed)" };
+	uint64_t base, vbase = 0, span = 0, filled = 0, kaddr, kmax, delta = 0, align;
+	void *elf = NULL;
+	uint8_t *image = NULL;
+	size_t elf_len, i;
+	enum kl_comp c;
+	bool have_relocs, kaslr;
+	int r;
+
+	r = kl_bzimage_parse(o->kernel, o->kernel_len, &z, err);
+	if (r < 0)
+		return r;
+	if (!z.relocatable)
+		return kl_fail(err, -ENOEXEC, "--preload-decompressed needs a relocatable kernel (relocatable_kernel is 0)");
+	if (!z.payload_length)
+		return kl_fail(err, -ENOEXEC, "--preload-decompressed: the bzImage declares no payload");
+	c = kl_comp_detect(z.kernel + z.payload_offset, z.payload_length);
+	if (c == KL_COMP_NONE)
+		return kl_fail(err, -ENOEXEC, "--preload-decompressed: the payload's compression is not recognised");
+	r = kl_decompress(c, z.kernel + z.payload_offset, z.payload_length, KL_DECOMPRESS_CAP_DEFAULT, &elf,
+			  &elf_len, NULL, err);
+	if (r < 0)
+		return kl_fail(err, r, "payload (%s)", kl_comp_name(c));
+	r = kl_elf_parse(elf, elf_len, &e, err);
+	if (r < 0) {
+		r = kl_fail(err, r, "the %s payload is not a kernel ELF", kl_comp_name(c));
+		goto out;
+	}
+	/* The image starts at the lowest physical address, which the kernel
+	 * was linked to load at (LOAD_PHYSICAL_ADDR = pref_address). */
+	base = UINT64_MAX;
+	for (i = 0; i < e.nr_loads; i++)
+		base = KL_MIN(base, e.load[i].paddr);
+	for (i = 0; i < e.nr_loads; i++) {
+		span = KL_MAX(span, e.load[i].paddr + e.load[i].memsz - base);
+		filled = KL_MAX(filled, e.load[i].paddr + e.load[i].filesz - base);
+		if (e.load[i].paddr == base)
+			vbase = e.load[i].vaddr;
+	}
+	if (base != z.pref_address || base % z.kernel_alignment) {
+		r = kl_fail(err, -ENOEXEC, "the payload's kernel is linked at 0x%" PRIx64 ", not at pref_address 0x%" PRIx64,
+			    base, z.pref_address);
+		goto out;
+	}
+	if (span > KL_KERNEL_IMAGE_SIZE / 2) {
+		r = kl_fail(err, -ENOEXEC, "the payload's kernel spans %" PRIu64 " MiB", span >> 20);
+		goto out;
+	}
+	span = kl_align_up(span, KL_PAGE_SIZE);
+	image = calloc(1, filled ? filled : 1);
+	if (!image) {
+		r = -ENOMEM;
+		goto out;
+	}
+	for (i = 0; i < e.nr_loads; i++)
+		memcpy(image + (e.load[i].paddr - base), (uint8_t *)elf + e.load[i].offset, e.load[i].filesz);
+
+	align = z.kernel_alignment;
+	have_relocs = elf_len > e.file_end;
+	kaslr = have_relocs && !has_word(o->cmdline, "nokaslr") && !has_word(o->reuse_cmdline, "nokaslr");
+	if (have_relocs) {
+		r = kl_relocs_parse((uint8_t *)elf + e.file_end, elf_len - e.file_end, &rel, err);
+		if (r < 0)
+			goto out;
+	}
+	if (kaslr) {
+		/* find_random_virt_addr(): slots of `align` from the link
+		 * address up to KERNEL_IMAGE_SIZE. */
+		uint64_t slots = 1 + (KL_KERNEL_IMAGE_SIZE - base - span) / align;
+
+		delta = (o->kaslr_random[1] % slots) * align;
+		r = kl_relocs_apply(&rel, image, filled, vbase, delta, err);
+		if (r < 0)
+			goto out;
+	}
+	kl_debug("kexec: %s payload: %zu-byte ELF, %zu segments, span %" PRIu64 " MiB, %s relocation table%s; "
+		 "KASLR %s (virtual offset +0x%" PRIx64 ")\n",
+		 kl_comp_name(c), e.file_end, e.nr_loads, span >> 20,
+		 have_relocs ? (rel.layout == 3 ? "3-set" : "2-set") : "no",
+		 have_relocs ? "" : " (kernel built without RANDOMIZE_BASE)",
+		 kaslr ? "on" : "off", delta);
+
+	r = freeset_for(si, &fs, err);
+	if (r < 0)
+		goto out;
+	kmax = limit((z.xloadflags & KL_XLF_CAN_BE_LOADED_ABOVE_4G) ? UINT64_MAX : FOUR_GIB, o);
+	{
+		struct kl_place_req req = { .size = span, .align = align,
+					    .min = KL_MAX(floor_min(o), base), .max = kmax, .top_down = true };
+
+		r = kaslr ? kl_freeset_place_random(&fs, &req, o->kaslr_random[0], &kaddr)
+			  : kl_freeset_place(&fs, &req, &kaddr);
+		if (r < 0) {
+			r = kl_fail(err, r == -ENOMEM ? -ENOMEM : r,
+				    "no room for the decompressed kernel (%" PRIu64 " MiB) in RAM", span >> 20);
+			goto out;
+		}
+	}
+	r = kl_plan_add(plan, "kernel", TAKE_PTR(image), filled, kaddr, span, err);
+	if (r < 0)
+		goto out;
+	img.setup = z.setup;
+	img.hdr_end = z.hdr_end;
+	img.cmdline_size = z.cmdline_size;
+	img.initrd_addr_max = z.initrd_addr_max;
+	img.above_4g = (z.xloadflags & KL_XLF_CAN_BE_LOADED_ABOVE_4G) != 0;
+	img.kaslr = kaslr;
+	img.kernel_entry = kaddr + (e.entry - base); /* startup_64 */
+	r = finish_plan(&fs, &img, si, o, plan, err);
+out:
+	free(image);
+	free(elf);
+	kl_freeset_free(&fs);
+	return r;
+}
+
 static const struct kl_format kl_x86_formats[] = {
 	{ .name = "bzImage64", .probe = kl_bzimage_probe, .load = load_bzimage },
 	{ .name = "elf-x86_64", .probe = kl_elf_probe, .load = load_elf },
@@ -467,7 +645,13 @@ int kl_x86_plan(const struct kl_sysinfo *si, const struct kl_load_opts *o,
 			return kl_fail(err, -ENOEXEC, "not a kernel image this kexec can load (known: %s)",
 				       kl_x86_format_names());
 	}
-	r = f->load(si, o, &plan, err);
+	if (o->preload_decompressed) {
+		if (strcmp(f->name, "bzImage64"))
+			return kl_fail(err, -ENOEXEC, "--preload-decompressed needs a bzImage (this is %s)", f->name);
+		r = load_bzimage_decompressed(si, o, &plan, err);
+	} else {
+		r = f->load(si, o, &plan, err);
+	}
 	if (r == 0)
 		r = kl_plan_normalise(&plan, err);
 	if (r < 0) {

@@ -14,6 +14,14 @@
 #define KL_RNG_SEED_SIZE 32
 #define KL_X86_LOW_MEM_FLOOR (1ULL << 20) /* never place below 1 MiB */
 
+enum kl_verify {
+	KL_VERIFY_NONE,   /* -i, --verify=none */
+	KL_VERIFY_SHA256, /* the default, as kexec-tools */
+	KL_VERIFY_CRC32C, /* --verify=crc32c */
+};
+
+const char *kl_verify_name(enum kl_verify v);
+
 struct kl_load_opts {
 	const void *kernel; /* the image, already decompressed if it was */
 	size_t kernel_len;
@@ -22,7 +30,7 @@ struct kl_load_opts {
 	const char *cmdline; /* as given (--append etc.), may be NULL */
 	const char *reuse_cmdline; /* /proc/cmdline text with --reuse-cmdline */
 	const char *type;    /* -t: "bzImage64", "elf-x86_64" or NULL */
-	bool verify;         /* SHA-256 check in purgatory (not -i) */
+	enum kl_verify verify; /* what the purgatory re-checks */
 	bool console_serial;
 	uint16_t serial_port;
 	uint32_t serial_baud;
@@ -30,6 +38,11 @@ struct kl_load_opts {
 	uint64_t mem_max; /* 0: no limit */
 	bool reuse_video_type;
 	bool corrupt_digest; /* testing: flip a bit of the kernel digest */
+	/* --preload-decompressed: load the bzImage's payload as an ELF kernel,
+	 * relocated in user space for KASLR unless the command line says
+	 * nokaslr. */
+	bool preload_decompressed;
+	uint64_t kaslr_random[2]; /* physical and virtual choices */
 	uint8_t rng_seed[KL_RNG_SEED_SIZE];
 };
 

@@ -25,6 +25,7 @@
 /* flags */
 #define KL_PURG_F_VERIFY_SHA256 0x1U /* check every listed segment */
 #define KL_PURG_F_SERIAL 0x2U        /* print progress on the UART */
+#define KL_PURG_F_VERIFY_CRC32C 0x4U /* check every segment's CRC-32C */
 
 /* Byte offsets the assembly entry needs; pinned below. */
 #define KL_PURG_OFF_ENTRY 8
@@ -37,7 +38,8 @@
 struct kl_purg_segment {
 	uint64_t addr; /* physical start */
 	uint64_t len;  /* bytes covered by the digest (the segment's bufsz) */
-	uint8_t sha256[32];
+	uint8_t sha256[32]; /* with KL_PURG_F_VERIFY_CRC32C: le32 CRC-32C in
+			     * bytes 0-3, the rest zero */
 };
 
 struct kl_purg_params {

@@ -7,6 +7,7 @@
  * of corrupted memory is the one outcome we must never produce.
  */
 #include "crc32.h"
+#include "crc32c.h"
 #include "params.h"
 #include "sha256.h"
 
@@ -122,6 +123,24 @@ void kl_purgatory_main(struct kl_purg_params *p)
 	if (verbose) {
 		uart_init(p->serial_baud);
 		uart_puts("kexec-live purgatory: started\n");
+	}
+	if (p->flags & KL_PURG_F_VERIFY_CRC32C) {
+		for (i = 0; i < p->nr_segments; i++) {
+			const struct kl_purg_segment *s = &p->seg[i];
+			uint32_t want = (uint32_t)s->sha256[0] | (uint32_t)s->sha256[1] << 8 |
+					(uint32_t)s->sha256[2] << 16 | (uint32_t)s->sha256[3] << 24;
+
+			if (kl_crc32c((const void *)(uintptr_t)s->addr, s->len) != want) {
+				uart_puts("kexec-live purgatory: CRC-32C mismatch in segment at ");
+				uart_puthex(s->addr);
+				uart_puts(" length ");
+				uart_puthex(s->len);
+				uart_puts(", halting\n");
+				kl_halt();
+			}
+		}
+		if (verbose)
+			uart_puts("kexec-live purgatory: CRC-32C of all segments ok\n");
 	}
 	if (p->flags & KL_PURG_F_VERIFY_SHA256) {
 		for (i = 0; i < p->nr_segments; i++) {

@@ -11,7 +11,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	static struct kl_sysinfo si;
 	static int ready;
 	struct kl_load_opts lo = { .kernel = data, .kernel_len = size, .cmdline = "console=ttyS0",
-				   .verify = true, .initrd = data, .initrd_len = size / 2 };
+				   .verify = KL_VERIFY_SHA256, .initrd = data, .initrd_len = size / 2 };
 	struct kl_plan p;
 
 	if (!ready) {

@@ -62,7 +62,7 @@ static int plan_bz(const struct fx_bzimage_opts *bo, struct kl_load_opts *lo, co
 static void golden_bzimage(void **state)
 {
 	struct kl_load_opts lo = { .initrd = initrd, .initrd_len = sizeof(initrd),
-				   .cmdline = "console=ttyS0 quiet", .verify = true };
+				   .cmdline = "console=ttyS0 quiet", .verify = KL_VERIFY_SHA256 };
 	struct kl_plan p = { 0 };
 	struct kl_err err = { { 0 } };
 	char *t;
@@ -78,7 +78,7 @@ static void golden_bzimage(void **state)
 
 static void golden_bzimage_mem_max(void **state)
 {
-	struct kl_load_opts lo = { .initrd = initrd, .initrd_len = sizeof(initrd), .verify = false,
+	struct kl_load_opts lo = { .initrd = initrd, .initrd_len = sizeof(initrd), .verify = KL_VERIFY_NONE,
 				   .mem_min = 0x10000000, .mem_max = 0x40000000 };
 	struct kl_plan p = { 0 };
 	struct kl_err err = { { 0 } };
@@ -102,7 +102,7 @@ static void golden_elf(void **state)
 {
 	const struct fx_elf_load l[] = { { 0x1000000, 0x20000, 0x20000 }, { 0x1200000, 0x8000, 0x40000 } };
 	struct kl_load_opts lo = { .initrd = initrd, .initrd_len = sizeof(initrd), .cmdline = "ro",
-				   .verify = true };
+				   .verify = KL_VERIFY_SHA256 };
 	struct kl_sysinfo si;
 	struct kl_plan p = { 0 };
 	struct kl_err err = { { 0 } };
@@ -137,7 +137,7 @@ static void golden_elf(void **state)
 static void boot_params_contents(void **state)
 {
 	struct kl_load_opts lo = { .initrd = initrd, .initrd_len = sizeof(initrd),
-				   .cmdline = "console=ttyS0", .verify = true };
+				   .cmdline = "console=ttyS0", .verify = KL_VERIFY_SHA256 };
 	struct kl_plan p = { 0 };
 	const struct kl_segment *ps, *rd, *kn;
 	const uint8_t *bp;
@@ -184,7 +184,7 @@ static void boot_params_contents(void **state)
 
 static void purgatory_block_is_complete(void **state)
 {
-	struct kl_load_opts lo = { .initrd = initrd, .initrd_len = sizeof(initrd), .verify = true,
+	struct kl_load_opts lo = { .initrd = initrd, .initrd_len = sizeof(initrd), .verify = KL_VERIFY_SHA256,
 				   .console_serial = true, .serial_port = 0x2f8, .serial_baud = 9600 };
 	struct kl_plan p = { 0 };
 	struct kl_purg_params pp;
@@ -231,7 +231,7 @@ static void purgatory_block_is_complete(void **state)
 static void e820_ext_for_large_maps(void **state)
 {
 	struct kl_sysinfo si = { 0 };
-	struct kl_load_opts lo = { .verify = false };
+	struct kl_load_opts lo = { .verify = KL_VERIFY_NONE };
 	struct kl_plan p = { 0 };
 	struct kl_err err = { { 0 } };
 	const uint8_t *bp;
@@ -266,7 +266,7 @@ static void e820_ext_for_large_maps(void **state)
 
 static void refusals(void **state)
 {
-	struct kl_load_opts lo = { .verify = true };
+	struct kl_load_opts lo = { .verify = KL_VERIFY_SHA256 };
 	struct kl_plan p = { 0 };
 	struct kl_err err = { { 0 } };
 	char longline[3000];
