@@ -107,6 +107,9 @@ int kl_elf_parse(const void *buf, size_t len, struct kl_elf_image *ret,
 		goto out;
 	}
 	img.entry = eh.e_entry;
+	r = check_loads(&img, len, err);
+	if (r < 0)
+		goto out;
 	/* Where the ELF ends (headers, segments, section table): whatever
 	 * follows, such as an appended relocation table, is not ELF. */
 	img.file_end = (size_t)KL_MAX((uint64_t)eh.e_phoff + (uint64_t)phnum * eh.e_phentsize,
@@ -117,9 +120,7 @@ int kl_elf_parse(const void *buf, size_t len, struct kl_elf_image *ret,
 		r = kl_fail(err, -ENOEXEC, "ELF headers describe more than the %zu-byte file", len);
 		goto out;
 	}
-	r = check_loads(&img, len, err);
-	if (r == 0)
-		*ret = img;
+	*ret = img;
 out:
 	elf_end(e);
 	return r;

@@ -10,6 +10,9 @@
 uint8_t *fx_bzimage(const struct fx_bzimage_opts *o, size_t *ret_len)
 {
 	uint32_t klen = o->kernel_len ? o->kernel_len : 64 * 1024;
+
+	if (o->payload && klen < 0x100 + o->payload_len)
+		klen = (uint32_t)kl_align_up(0x100 + o->payload_len, 4096);
 	size_t setup = 2 * 512, len = setup + klen, i;
 	uint8_t *b = calloc(1, len);
 
@@ -36,6 +39,10 @@ uint8_t *fx_bzimage(const struct fx_bzimage_opts *o, size_t *ret_len)
 	kl_put_le32(b + KL_HDR_INIT_SIZE, o->init_size ? o->init_size : 32 << 20);
 	for (i = setup; i < len; i++)
 		b[i] = (uint8_t)(i * 7);
+	if (o->payload) {
+		memcpy(b + setup + 0x100, o->payload, o->payload_len);
+		kl_put_le32(b + KL_HDR_PAYLOAD_LENGTH, (uint32_t)o->payload_len);
+	}
 	*ret_len = len;
 	return b;
 }

@@ -19,6 +19,8 @@ struct fx_bzimage_opts {
 	uint32_t payload_offset, payload_length; /* default: inside */
 	uint32_t cmdline_size; /* default 2047 */
 	uint8_t relocatable;   /* default 1 (0xff means 0) */
+	const uint8_t *payload; /* copied to payload_offset when given */
+	size_t payload_len;
 };
 
 /* A bzImage with one setup sector; returns its length. */

@@ -128,6 +128,11 @@ static void values(void **state)
 	assert_true(o.status && !o.status_crash);
 	o = PARSE("-S");
 	assert_true(o.status && o.status_crash);
+	o = PARSE("--verify=none", "-l", "K");
+	assert_true(o.no_checks);
+	o = PARSE("--verify=crc32c", "--preload-decompressed", "-l", "K");
+	assert_int_equal(o.verify, 2);
+	assert_true(o.preload_decompressed);
 }
 
 static void usage_errors(void **state)
@@ -141,6 +146,8 @@ static void usage_errors(void **state)
 	PARSE_FAILS("--serial-baud", "--serial-baud=1000", "-l", "K");
 	PARSE_FAILS("--serial", "--serial=ttyS9", "-l", "K");
 	PARSE_FAILS("incomplete", "-l", "K", "--initrd");
+	PARSE_FAILS("--verify", "--verify=md5", "-l", "K");
+	PARSE_FAILS("contradict", "-i", "--verify=crc32c", "-l", "K");
 }
 
 #define REASON(...)                                                           \
@@ -159,6 +166,8 @@ static void legacy_reasons(void **state)
 	assert_non_null(REASON("--console-serial", "-l", "K"));
 	assert_non_null(REASON("--noefi", "-l", "K"));
 	assert_non_null(REASON("-t", "elf-x86_64", "-l", "K"));
+	assert_non_null(REASON("--preload-decompressed", "-l", "K"));
+	assert_non_null(REASON("--verify=sha256", "-l", "K"));
 }
 
 /* ---- whole runs through a recording seam --------------------------------- */

@@ -7,6 +7,7 @@
 
 #include "fixture.h"
 #include "purgatory/crc32.h"
+#include "purgatory/crc32c.h"
 #include "purgatory/sha256.h"
 
 static void sha256_known_answers(void **state)
@@ -61,12 +62,33 @@ static void crc32_matches_zlib(void **state)
 	assert_int_equal(kl_crc32("123456789", 9), 0xcbf43926U); /* the check value */
 }
 
+static void crc32c_both_paths(void **state)
+{
+	static uint8_t buf[1000];
+	size_t len;
+
+	(void)state;
+	/* the CRC-32C check value (RFC 3720 B.4 lists the polynomial) */
+	assert_int_equal(kl_crc32c_table("123456789", 9), 0xe3069283U);
+	assert_int_equal(kl_crc32c("123456789", 9), 0xe3069283U);
+	for (len = 0; len < sizeof(buf); len++)
+		buf[len] = (uint8_t)(len * 13 + 1);
+	if (!kl_cpu_has_sse42())
+		skip(); /* the table path is checked above */
+	/* every alignment and length: the instruction path equals the table */
+	for (len = 0; len < 200; len++) {
+		assert_int_equal(kl_crc32c_sse42(buf + (len % 8), len), kl_crc32c_table(buf + (len % 8), len));
+		assert_int_equal(kl_crc32c_sse42(buf, len * 5), kl_crc32c_table(buf, len * 5));
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(sha256_known_answers),
 		cmocka_unit_test(sha256_matches_openssl_at_every_length),
 		cmocka_unit_test(crc32_matches_zlib),
+		cmocka_unit_test(crc32c_both_paths),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -205,6 +205,43 @@ static void reserve_splits_and_clips(void **state)
 	kl_memmap_free(&m);
 }
 
+static void random_placement_stays_inside(void **state)
+{
+	struct kl_memmap m = { 0 };
+	uint64_t seen_low = 0, seen_high = 0, rnd;
+
+	(void)state;
+	assert_int_equal(kl_memmap_add(&m, 0x100000, 0x7ff00000, KL_MEM_RAM), 0);
+	for (rnd = 0; rnd < 2000; rnd += 7) {
+		struct kl_freeset f;
+		struct kl_place_req req = { .size = 0x3000000, .align = 0x200000, .min = 0x1000000,
+					    .max = 0x80000000 };
+		uint64_t got;
+
+		assert_int_equal(kl_freeset_from_memmap(&f, &m), 0);
+		assert_int_equal(kl_freeset_place_random(&f, &req, rnd * 0x9e3779b97f4a7c15ULL, &got), 0);
+		assert_int_equal(got % 0x200000, 0);
+		assert_true(got >= 0x1000000 && got + 0x3000000 <= 0x80000000);
+		if (got < 0x40000000)
+			seen_low++;
+		else
+			seen_high++;
+		kl_freeset_free(&f);
+	}
+	/* both halves of RAM get chosen */
+	assert_true(seen_low > 50 && seen_high > 50);
+	{
+		struct kl_freeset f;
+		struct kl_place_req req = { .size = 0x80000000, .align = 0x200000 };
+		uint64_t got;
+
+		assert_int_equal(kl_freeset_from_memmap(&f, &m), 0);
+		assert_int_equal(kl_freeset_place_random(&f, &req, 1, &got), -ENOMEM);
+		kl_freeset_free(&f);
+	}
+	kl_memmap_free(&m);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -216,6 +253,7 @@ int main(void)
 		cmocka_unit_test(fixture_sysroot_reads_both_maps),
 		cmocka_unit_test(place_table),
 		cmocka_unit_test(reserve_splits_and_clips),
+		cmocka_unit_test(random_placement_stays_inside),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

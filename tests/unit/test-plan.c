@@ -347,6 +347,98 @@ static void normalise_rejects_what_the_kernel_would(void **state)
 	kl_plan_free(&p);
 }
 
+/* A payload as the kernel build makes it: gzip(ELF vmlinux + relocation
+ * table), the ELF linked at 16 MiB / 0xffffffff81000000. */
+static uint8_t *predecomp_image(size_t *ret_len)
+{
+	const struct fx_elf_load l[] = { { 0x1000000, 0x3000, 0x3000 }, { 0x1200000, 0x1000, 0x1000 } };
+	size_t elen, n, i;
+	uint8_t *elf = fx_elf(l, 2, 0x1000100, &elen), *raw, *gz, *img;
+	uLongf gzlen;
+	z_stream zs = { 0 };
+
+	/* a 64-bit pointer at image offset 0x10 and a 32-bit one at 0x20 */
+	kl_put_le64(elf + 0x1000 + 0x10, 0xffffffff81001234ULL);
+	kl_put_le32(elf + 0x1000 + 0x20, 0x81005678u);
+	n = elen + 5 * 4;
+	raw = calloc(1, n);
+	memcpy(raw, elf, elen);
+	/* 0 | 64-bit: 0x...010 | 0 | 32-bit: 0x...020, 0x...024 */
+	kl_put_le32(raw + elen + 4, 0x81000010u);
+	kl_put_le32(raw + elen + 12, 0x81000020u);
+	kl_put_le32(raw + elen + 16, 0x81000024u);
+	gzlen = compressBound(n) + 64;
+	gz = malloc(gzlen);
+	assert_int_equal(deflateInit2(&zs, 6, Z_DEFLATED, 16 + MAX_WBITS, 8, Z_DEFAULT_STRATEGY), Z_OK);
+	zs.next_in = raw;
+	zs.avail_in = (uInt)n;
+	zs.next_out = gz;
+	zs.avail_out = (uInt)gzlen;
+	assert_int_equal(deflate(&zs, Z_FINISH), Z_STREAM_END);
+	gzlen = zs.total_out;
+	deflateEnd(&zs);
+	img = fx_bzimage(&(struct fx_bzimage_opts){ .payload = gz, .payload_len = gzlen }, ret_len);
+	for (i = 0; i < 1; i++)
+		free(elf);
+	free(raw);
+	free(gz);
+	return img;
+}
+
+static void preload_decompressed_relocates_and_flags(void **state)
+{
+	struct kl_sysinfo si;
+	struct kl_plan p = { 0 };
+	struct kl_err err = { { 0 } };
+	size_t len;
+	uint8_t *k = predecomp_image(&len);
+	struct kl_load_opts lo = { .kernel = k, .kernel_len = len, .verify = KL_VERIFY_CRC32C,
+				   .preload_decompressed = true, .kaslr_random = { 3, 5 } };
+	const struct kl_segment *ks, *ps;
+	uint64_t delta;
+	char *t;
+
+	(void)state;
+	fx_sysinfo("qemu-2g", &si);
+	if (kl_x86_plan(&si, &lo, &p, &err) < 0)
+		fail_msg("%s", err.msg);
+	ks = seg(&p, "kernel");
+	ps = seg(&p, "params");
+	/* span 0x201000 (two PT_LOADs 2 MiB apart), aligned 2 MiB, >= 16 MiB */
+	assert_int_equal(ks->memsz, 0x201000);
+	assert_int_equal(ks->mem % 0x200000, 0);
+	assert_true(ks->mem >= 0x1000000);
+	assert_int_equal(p.kernel_entry, ks->mem + 0x100);
+	/* virtual: slots of 2 MiB in 1 GiB above 16 MiB; random 5 picks slot 5 */
+	delta = 5 * 0x200000;
+	assert_int_equal(kl_le64((uint8_t *)ks->buf + 0x10), 0xffffffff81001234ULL + delta);
+	assert_int_equal(kl_le32((uint8_t *)ks->buf + 0x20), 0x81005678u + (uint32_t)delta);
+	assert_true(((uint8_t *)ps->buf)[0x211] & 0x02); /* KASLR_FLAG */
+	assert_string_equal(p.verify, "crc32c");
+	t = plan_text(&p);
+	fx_golden("predecomp-qemu-2g.plan", t);
+	free(t);
+	kl_plan_free(&p);
+
+	/* nokaslr: no relocation, no flag, top-down placement */
+	lo.cmdline = "quiet nokaslr";
+	assert_int_equal(kl_x86_plan(&si, &lo, &p, &err), 0);
+	ks = seg(&p, "kernel");
+	ps = seg(&p, "params");
+	assert_int_equal(kl_le64((uint8_t *)ks->buf + 0x10), 0xffffffff81001234ULL);
+	assert_false(((uint8_t *)ps->buf)[0x211] & 0x02);
+	kl_plan_free(&p);
+
+	/* a corrupt payload loads nothing and says why */
+	k[1024 + 0x100 + 20] ^= 0xff;
+	memset(&err, 0, sizeof(err));
+	lo.kernel = k;
+	assert_true(kl_x86_plan(&si, &lo, &p, &err) < 0);
+	assert_non_null(strstr(err.msg, "gzip"));
+	kl_sysinfo_free(&si);
+	free(k);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -358,6 +450,7 @@ int main(void)
 		cmocka_unit_test(e820_ext_for_large_maps),
 		cmocka_unit_test(refusals),
 		cmocka_unit_test(normalise_rejects_what_the_kernel_would),
+		cmocka_unit_test(preload_decompressed_relocates_and_flags),
 	};
 	size_t i;
 
