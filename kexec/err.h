@@ -17,4 +17,9 @@ struct kl_err {
 int kl_fail(struct kl_err *err, int code, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
+/* Put context in front of the recorded reason ("payload (gzip): ..."),
+ * or record it when there is none yet.  Returns code. */
+int kl_fail_prefix(struct kl_err *err, int code, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
 #endif

@@ -218,7 +218,7 @@ static int load_legacy(struct kl_ctx *c)
 	struct kl_sysinfo si = { 0 };
 	struct kl_load_opts lo = {
 		.kernel = c->kernel, .kernel_len = c->kernel_len,
-		.initrd = c->initrd, .initrd_len = c->initrd_len,
+		.initrd = c->initrd, .initrd_len = c->initrd_len, .initrd_path = o->initrd,
 		.cmdline = o->cmdline, .type = o->type,
 		.verify = o->no_checks ? KL_VERIFY_NONE
 					: o->verify > 0 ? (enum kl_verify)o->verify : KL_VERIFY_SHA256,
@@ -385,6 +385,17 @@ static int do_load(struct kl_ctx *c)
 	if (why) {
 		kl_debug("kexec: using kexec_load because of %s\n", why);
 		return load_legacy(c);
+	}
+	/* The kernel would refuse a broken header too, but only after being
+	 * asked; check it here so bad input never reaches a system call. */
+	{
+		struct kl_bzimage z;
+		struct kl_err err = { { 0 } };
+
+		if (kl_bzimage_parse(c->kernel, c->kernel_len, &z, &err) < 0) {
+			say("%s: %s", o->kernel, err.msg);
+			return KL_EXIT_FAIL;
+		}
 	}
 	r = load_file(c);
 	if (r != 1)

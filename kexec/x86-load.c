@@ -76,11 +76,15 @@ static int place(struct kl_freeset *fs, const char *what, const struct kl_place_
 {
 	int r = kl_freeset_place(fs, req, ret);
 
-	if (r == -ENOMEM)
+	if (r == -ENOMEM && req->max && req->max != UINT64_MAX)
 		return kl_fail(err, -ENOMEM,
 			       "no room for the %s (%" PRIu64 " bytes, aligned to 0x%" PRIx64 ") in RAM between 0x%" PRIx64
 			       " and 0x%" PRIx64,
 			       what, req->size, req->align ? req->align : KL_PAGE_SIZE, req->min, req->max);
+	if (r == -ENOMEM)
+		return kl_fail(err, -ENOMEM,
+			       "no room for the %s (%" PRIu64 " bytes, aligned to 0x%" PRIx64 ") in RAM above 0x%" PRIx64,
+			       what, req->size, req->align ? req->align : KL_PAGE_SIZE, req->min);
 	if (r < 0)
 		return kl_fail(err, r, "cannot place the %s", what);
 	return 0;
@@ -228,6 +232,7 @@ static int finish_plan(struct kl_freeset *fs, const struct x86_image *img,
 {
 	size_t blob_len = (size_t)(kl_purgatory_blob_end - kl_purgatory_blob);
 	uint64_t initrd_addr = 0, params_addr, purg_addr, initrd_max;
+	char initrd_what[300];
 	size_t params_len, cmd_off, sd_off, i;
 	struct kl_purg_params pp = { 0 };
 	_cleanup_free_ char *cmdline = NULL;
@@ -241,7 +246,9 @@ static int finish_plan(struct kl_freeset *fs, const struct x86_image *img,
 	if (o->initrd_len) {
 		initrd_max = img->above_4g ? limit(UINT64_MAX, o)
 					   : limit((uint64_t)img->initrd_addr_max + 1, o);
-		r = place(fs, "initrd",
+		snprintf(initrd_what, sizeof(initrd_what), "initrd%s%s", o->initrd_path ? " " : "",
+			 o->initrd_path ? o->initrd_path : "");
+		r = place(fs, initrd_what,
 			  &(struct kl_place_req){ .size = kl_align_up(o->initrd_len, KL_PAGE_SIZE),
 						  .min = floor_min(o), .max = initrd_max, .top_down = true },
 			  &initrd_addr, err);
@@ -495,13 +502,15 @@ static int load_bzimage_decompressed(const struct kl_sysinfo *si, const struct k
 	c = kl_comp_detect(z.kernel + z.payload_offset, z.payload_length);
 	if (c == KL_COMP_NONE)
 		return kl_fail(err, -ENOEXEC, "--preload-decompressed: the payload's compression is not recognised");
-	r = kl_decompress(c, z.kernel + z.payload_offset, z.payload_length, KL_DECOMPRESS_CAP_DEFAULT, &elf,
-			  &elf_len, NULL, err);
+	/* The kernel's own decompressor must fit its output within init_size:
+	 * anything much larger is not a kernel but a decompression bomb. */
+	r = kl_decompress(c, z.kernel + z.payload_offset, z.payload_length,
+			  KL_MAX(2ULL * z.init_size, 64ULL << 20), &elf, &elf_len, NULL, err);
 	if (r < 0)
-		return kl_fail(err, r, "payload (%s)", kl_comp_name(c));
+		return kl_fail_prefix(err, r, "payload (%s)", kl_comp_name(c));
 	r = kl_elf_parse(elf, elf_len, &e, err);
 	if (r < 0) {
-		r = kl_fail(err, r, "the %s payload is not a kernel ELF", kl_comp_name(c));
+		r = kl_fail_prefix(err, r, "the %s payload is not a kernel ELF", kl_comp_name(c));
 		goto out;
 	}
 	/* The image starts at the lowest physical address, which the kernel

@@ -27,6 +27,7 @@ struct kl_load_opts {
 	size_t kernel_len;
 	const void *initrd;
 	size_t initrd_len;
+	const char *initrd_path; /* for messages only */
 	const char *cmdline; /* as given (--append etc.), may be NULL */
 	const char *reuse_cmdline; /* /proc/cmdline text with --reuse-cmdline */
 	const char *type;    /* -t: "bzImage64", "elf-x86_64" or NULL */

@@ -1,0 +1,129 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Write the bad-input fixtures, one file per failure, named after it, into
+ * DIR (tests/bad-input.test runs kexec on each).  Generated, not
+ * committed: they derive from the synthetic images of tests/unit/images.c.
+ *   mkbadinput DIR
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <zlib.h>
+
+#include "kexec/bootparam.h"
+#include "kexec/util.h"
+#include "tests/unit/images.h"
+
+static const char *dir;
+
+static void put(const char *name, const void *b, size_t n)
+{
+	char path[4096];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	f = fopen(path, "wb");
+	if (!f || (n && fwrite(b, 1, n, f) != n) || fclose(f)) {
+		perror(path);
+		exit(1);
+	}
+}
+
+static uint8_t *gz(const void *in, size_t n, size_t *ret)
+{
+	z_stream zs = { 0 };
+	size_t cap = n + n / 100 + 1024;
+	uint8_t *out = malloc(cap);
+
+	if (!out || deflateInit2(&zs, 9, Z_DEFLATED, 16 + MAX_WBITS, 9, Z_DEFAULT_STRATEGY) != Z_OK)
+		exit(1);
+	zs.next_in = (Bytef *)in;
+	zs.avail_in = (uInt)n;
+	zs.next_out = out;
+	zs.avail_out = (uInt)cap;
+	if (deflate(&zs, Z_FINISH) != Z_STREAM_END)
+		exit(1);
+	*ret = zs.total_out;
+	deflateEnd(&zs);
+	return out;
+}
+
+/* A bzImage whose payload is gzip(content). */
+static void payload_image(const char *name, const void *content, size_t n, int mangle)
+{
+	size_t zl, len;
+	uint8_t *z = gz(content, n, &zl), *img;
+
+	if (mangle == 1)
+		z[zl / 2] ^= 0xff; /* corrupt */
+	if (mangle == 2)
+		zl = zl / 2; /* truncated */
+	img = fx_bzimage(&(struct fx_bzimage_opts){ .payload = z, .payload_len = zl }, &len);
+	put(name, img, len);
+	free(img);
+	free(z);
+}
+
+int main(int argc, char **argv)
+{
+	const struct fx_elf_load good[] = { { 0x1000000, 0x2000, 0x2000 } };
+	const struct fx_elf_load overlap[] = { { 0x1000000, 0x2000, 0x2000 }, { 0x1001000, 0x1000, 0x1000 } };
+	struct fx_elf_load many[15];
+	size_t len, i;
+	uint8_t *b, *e;
+
+	if (argc != 2) {
+		fprintf(stderr, "usage: mkbadinput DIR\n");
+		return 2;
+	}
+	dir = argv[1];
+	put("empty", "", 0);
+
+	b = fx_bzimage(&(struct fx_bzimage_opts){ .kernel_len = 8192 }, &len);
+	put("good-bzimage", b, len);
+	put("truncated-setup-header", b, 0x220);
+	b[KL_HDR_HEADER] = 'X';
+	put("wrong-magic", b, len);
+	free(b);
+
+	b = fx_bzimage(&(struct fx_bzimage_opts){ .kernel_len = 8192, .version = 0x020a }, &len);
+	put("protocol-too-old", b, len);
+	free(b);
+	b = fx_bzimage(&(struct fx_bzimage_opts){ .kernel_len = 8192, .xloadflags = 0x100 }, &len);
+	kl_put_le16(b + KL_HDR_XLOADFLAGS, 0);
+	put("32bit-only-kernel", b, len);
+	free(b);
+	b = fx_bzimage(&(struct fx_bzimage_opts){ .kernel_len = 8192, .payload_length = 0x100000 }, &len);
+	put("payload-outside-file", b, len);
+	free(b);
+
+	e = fx_elf(good, 1, 0x1000000, &len);
+	payload_image("good-payload-image", e, len, 0);
+	payload_image("corrupt-payload", e, len, 1);
+	payload_image("truncated-payload", e, len, 2);
+	free(e);
+	payload_image("payload-not-elf", "just some text, no ELF header here at all", 42, 0);
+	e = fx_elf(overlap, 2, 0x1000000, &len);
+	payload_image("payload-elf-overlapping-segments", e, len, 0);
+	free(e);
+	e = fx_elf(good, 1, 0x1000000, &len);
+	kl_put_le64(e + 64 + 32, 0x4000000); /* filesz past the end of the file */
+	kl_put_le64(e + 64 + 40, 0x4000000);
+	payload_image("payload-elf-segment-out-of-range", e, len, 0);
+	free(e);
+	{
+		/* 80 MiB of zeros: more than twice the 32 MiB init_size */
+		size_t n = 80u << 20;
+		uint8_t *zeros = calloc(1, n);
+
+		payload_image("decompression-bomb", zeros, n, 0);
+		free(zeros);
+	}
+	for (i = 0; i < 15; i++)
+		many[i] = (struct fx_elf_load){ 0x1000000 + i * 0x200000, 0x1000, 0x1000 };
+	e = fx_elf(many, 15, 0x1000000, &len);
+	put("more-than-16-segments", e, len);
+	free(e);
+	put("initrd-junk", "this is not an initramfs", 24);
+	return 0;
+}

@@ -1,0 +1,92 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#include <stdlib.h>
+#include <string.h>
+
+#include "images.h"
+#include "kexec/bootparam.h"
+#include "kexec/util.h"
+
+uint8_t *fx_bzimage(const struct fx_bzimage_opts *o, size_t *ret_len)
+{
+	uint32_t klen = o->kernel_len ? o->kernel_len : 64 * 1024;
+
+	if (o->payload && klen < 0x100 + o->payload_len)
+		klen = (uint32_t)kl_align_up(0x100 + o->payload_len, 4096);
+	size_t setup = 2 * 512, len = setup + klen, i;
+	uint8_t *b = calloc(1, len);
+
+	if (!b)
+		abort();
+	b[KL_HDR_SETUP_SECTS] = 1;
+	kl_put_le16(b + KL_HDR_BOOT_FLAG, KL_BOOT_FLAG);
+	b[0x200] = 0xeb;
+	b[0x201] = (uint8_t)(KL_HDR_KERNEL_INFO_OFFSET + 4 - 0x202);
+	kl_put_le32(b + KL_HDR_HEADER, KL_HDR_MAGIC);
+	kl_put_le16(b + KL_HDR_VERSION, o->version ? o->version : 0x020f);
+	kl_put_le16(b + KL_HDR_KERNEL_VERSION, 0x300 - 0x200);
+	memcpy(b + 0x300, "6.1.0-test (fixture) #1", 24);
+	b[KL_HDR_LOADFLAGS] = KL_LOADED_HIGH;
+	kl_put_le32(b + KL_HDR_INITRD_ADDR_MAX, 0x7fffffff);
+	kl_put_le32(b + KL_HDR_KERNEL_ALIGNMENT, 0x200000);
+	b[KL_HDR_RELOCATABLE_KERNEL] = o->relocatable == 0xff ? 0 : 1;
+	b[KL_HDR_MIN_ALIGNMENT] = 21;
+	kl_put_le16(b + KL_HDR_XLOADFLAGS,
+		    o->xloadflags ? o->xloadflags : KL_XLF_KERNEL_64 | KL_XLF_CAN_BE_LOADED_ABOVE_4G);
+	kl_put_le32(b + KL_HDR_CMDLINE_SIZE, o->cmdline_size ? o->cmdline_size : 2047);
+	kl_put_le32(b + KL_HDR_PAYLOAD_OFFSET, o->payload_offset ? o->payload_offset : 0x100);
+	kl_put_le32(b + KL_HDR_PAYLOAD_LENGTH, o->payload_length ? o->payload_length : 0x1000);
+	kl_put_le64(b + KL_HDR_PREF_ADDRESS, 0x1000000);
+	kl_put_le32(b + KL_HDR_INIT_SIZE, o->init_size ? o->init_size : 32 << 20);
+	for (i = setup; i < len; i++)
+		b[i] = (uint8_t)(i * 7);
+	if (o->payload) {
+		memcpy(b + setup + 0x100, o->payload, o->payload_len);
+		kl_put_le32(b + KL_HDR_PAYLOAD_LENGTH, (uint32_t)o->payload_len);
+	}
+	*ret_len = len;
+	return b;
+}
+
+uint8_t *fx_elf(const struct fx_elf_load *loads, size_t n, uint64_t entry, size_t *ret_len)
+{
+	size_t hdr = 64 + n * 56, len = 0x1000, i;
+	uint64_t off = 0x1000;
+	uint8_t *b;
+
+	for (i = 0; i < n; i++)
+		len += loads[i].filesz;
+	b = calloc(1, len);
+	if (!b)
+		abort();
+	if (hdr > 0x1000)
+		abort();
+	memcpy(b, "\x7f" "ELF", 4);
+	b[4] = 2; /* ELFCLASS64 */
+	b[5] = 1; /* little-endian */
+	b[6] = 1; /* EV_CURRENT */
+	kl_put_le16(b + 16, 2);  /* ET_EXEC */
+	kl_put_le16(b + 18, 62); /* EM_X86_64 */
+	kl_put_le32(b + 20, 1);
+	kl_put_le64(b + 24, entry);
+	kl_put_le64(b + 32, 64); /* e_phoff */
+	kl_put_le16(b + 52, 64); /* e_ehsize */
+	kl_put_le16(b + 54, 56); /* e_phentsize */
+	kl_put_le16(b + 56, (uint16_t)n);
+	for (i = 0; i < n; i++) {
+		uint8_t *p = b + 64 + i * 56;
+
+		kl_put_le32(p, 1); /* PT_LOAD */
+		kl_put_le32(p + 4, 5);
+		kl_put_le64(p + 8, off);
+		kl_put_le64(p + 16, 0xffffffff80000000ULL + loads[i].paddr);
+		kl_put_le64(p + 24, loads[i].paddr);
+		kl_put_le64(p + 32, loads[i].filesz);
+		kl_put_le64(p + 40, loads[i].memsz);
+		kl_put_le64(p + 48, 0x1000);
+		memset(b + off, (int)(0x40 + i), loads[i].filesz);
+		off += loads[i].filesz;
+	}
+	*ret_len = len;
+	return b;
+}
+

@@ -1,0 +1,32 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* Synthetic kernel images for tests: small, deterministic, built in memory.
+ * Used by the cmocka tests and by tests/mkbadinput (no test framework). */
+#ifndef KL_TEST_IMAGES_H
+#define KL_TEST_IMAGES_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct fx_bzimage_opts {
+	uint16_t version;      /* default 0x020f */
+	uint16_t xloadflags;   /* default KERNEL_64 | ABOVE_4G */
+	uint32_t init_size;    /* default 32 MiB */
+	uint32_t kernel_len;   /* protected-mode part, default 64 KiB */
+	uint32_t payload_offset, payload_length; /* default: inside */
+	uint32_t cmdline_size; /* default 2047 */
+	uint8_t relocatable;   /* default 1 (0xff means 0) */
+	const uint8_t *payload; /* copied to payload_offset when given */
+	size_t payload_len;
+};
+
+/* A bzImage with one setup sector; returns its length. */
+uint8_t *fx_bzimage(const struct fx_bzimage_opts *o, size_t *ret_len);
+
+struct fx_elf_load {
+	uint64_t paddr, filesz, memsz;
+};
+
+/* An ELF64 x86_64 executable with the given PT_LOADs and entry. */
+uint8_t *fx_elf(const struct fx_elf_load *loads, size_t n, uint64_t entry, size_t *ret_len);
+
+#endif
