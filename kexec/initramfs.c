@@ -83,10 +83,12 @@ static int out_append(struct out *o, const void *data, size_t n)
 {
 	size_t pad = kl_align_up(o->len, 4) - o->len, need;
 
+	if (!n)
+		return 0;
 	if (__builtin_add_overflow(o->len, pad + n, &need) || need > o->cap)
 		return -EFBIG;
-	if (need > o->alloc) {
-		size_t a = KL_MAX(need, o->alloc * 2);
+	if (need > o->alloc || !o->p) {
+		size_t a = KL_MAX(need, KL_MAX(o->alloc * 2, (size_t)65536));
 		uint8_t *np = realloc(o->p, a);
 
 		if (!np)

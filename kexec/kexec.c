@@ -132,7 +132,7 @@ static int read_inputs(struct kl_ctx *c)
 	const struct kl_opts *o = c->o;
 	struct kl_err err = { { 0 } };
 	void *raw = NULL, *out;
-	size_t raw_len, out_len;
+	size_t raw_len = 0, out_len;
 	int r;
 
 	if (read_user_file("kernel", o->kernel, KL_KERNEL_FILE_MAX, &raw, &raw_len) < 0)
@@ -490,7 +490,7 @@ static int print_ckr_size(const struct kl_sys *sys)
 		unsigned long long a, b;
 		const char *name = strstr(line, " : ");
 
-		if (!name || strcmp(name + 3, "Crash kernel"))
+		if (!name || strcmp(name + 3, "Crash kernel") != 0)
 			continue;
 		if (sscanf(line, " %llx-%llx", &a, &b) == 2 && b >= a)
 			total += b - a + 1;

@@ -147,7 +147,7 @@ int kl_memmap_parse_iomem(const char *text, size_t len, struct kl_memmap *ret,
 		q++;
 		if (parse_hex(&q, eol, &last) < 0)
 			goto bad;
-		if (eol - q < 3 || memcmp(q, " : ", 3))
+		if (eol - q < 3 || memcmp(q, " : ", 3) != 0)
 			goto bad;
 		name = q + 3;
 		nlen = (size_t)(eol - name);

@@ -147,7 +147,7 @@ static bool fb0_is_firmware(const char *root)
 {
 	_cleanup_free_ char *name = NULL;
 
-	if (kl_read_file(root, "/sys/class/graphics/fb0/name", 256, &name, NULL, NULL) < 0)
+	if (kl_read_file(root, "/sys/class/graphics/fb0/name", 256, &name, NULL, NULL) < 0 || !name)
 		return false;
 	return !strncmp(name, "VESA VGA", 8) || !strncmp(name, "EFI VGA", 7) ||
 	       !strncmp(name, "simple", 6);
@@ -157,7 +157,7 @@ int kl_sysinfo_read(const char *root, struct kl_sysinfo *ret, struct kl_err *err
 {
 	struct kl_sysinfo si = { 0 };
 	_cleanup_free_ char *iomem = NULL, *bp = NULL;
-	size_t len;
+	size_t len = 0;
 	struct stat st;
 	char path[PATH_MAX];
 	int r;

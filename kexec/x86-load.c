@@ -230,7 +230,7 @@ static int finish_plan(struct kl_freeset *fs, const struct x86_image *img,
 		       const struct kl_sysinfo *si, const struct kl_load_opts *o,
 		       struct kl_plan *plan, struct kl_err *err)
 {
-	size_t blob_len = (size_t)(kl_purgatory_blob_end - kl_purgatory_blob);
+	size_t blob_len = (size_t)kl_purgatory_blob_size;
 	uint64_t initrd_addr = 0, params_addr, purg_addr, initrd_max;
 	char initrd_what[300];
 	size_t params_len, cmd_off, sd_off, i;
@@ -655,7 +655,7 @@ int kl_x86_plan(const struct kl_sysinfo *si, const struct kl_load_opts *o,
 				       kl_x86_format_names());
 	}
 	if (o->preload_decompressed) {
-		if (strcmp(f->name, "bzImage64"))
+		if (strcmp(f->name, "bzImage64") != 0)
 			return kl_fail(err, -ENOEXEC, "--preload-decompressed needs a bzImage (this is %s)", f->name);
 		r = load_bzimage_decompressed(si, o, &plan, err);
 	} else {

@@ -67,6 +67,6 @@ int kl_x86_plan(const struct kl_sysinfo *si, const struct kl_load_opts *o,
 
 /* The embedded purgatory (purgatory-blob.S). */
 extern const uint8_t kl_purgatory_blob[];
-extern const uint8_t kl_purgatory_blob_end[];
+extern const uint64_t kl_purgatory_blob_size;
 
 #endif
