@@ -23,6 +23,7 @@
 #include "kexec.h"
 #include "log.h"
 #include "plan.h"
+#include "preload/cache.h"
 #include "sysinfo.h"
 #include "util.h"
 #include "x86.h"
@@ -44,12 +45,15 @@ struct kl_ctx {
 	enum kl_comp kernel_comp;
 	void *initrd;
 	size_t initrd_len;
+	void *vmlinux; /* decompressed payload from the preload cache */
+	size_t vmlinux_len;
 };
 
 static void ctx_free(struct kl_ctx *c)
 {
 	free(c->kernel);
 	free(c->initrd);
+	free(c->vmlinux);
 }
 
 static void say(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
@@ -152,6 +156,32 @@ static int read_inputs(struct kl_ctx *c)
 	}
 	c->kernel = raw;
 	c->kernel_len = raw_len;
+	if (o->preload_decompressed && c->kernel_comp == KL_COMP_NONE) {
+		_cleanup_free_ char *dir = NULL;
+		struct kl_cache_entry e;
+		char why[600];
+
+		/* A staged entry: the payload decompressed and the initrd
+		 * flattened ahead of time.  A stale or damaged one is never
+		 * used, and said so. */
+		if (kl_cache_dir(c->sys->root, NULL, NULL, &dir, &err) < 0) {
+			say("%s", err.msg);
+			return KL_EXIT_FAIL;
+		}
+		if (kl_cache_lookup(dir, o->kernel, o->initrd, &e, &c->vmlinux, &c->vmlinux_len, &out, &out_len, why,
+				    sizeof(why)) == 1) {
+			kl_debug("kexec: preload cache: %s (%s) for %s\n", why, dir, o->kernel);
+			if (o->initrd) {
+				c->initrd = out;
+				c->initrd_len = out_len;
+			}
+			return KL_EXIT_OK;
+		}
+		if (strstr(why, "stale") || strstr(why, "damaged"))
+			say("warning: preload cache: %s; loading from the sources", why);
+		else
+			kl_debug("kexec: preload cache: %s; decompressing now\n", why);
+	}
 	if (o->initrd &&
 	    read_user_file("initrd", o->initrd, KL_INITRD_FILE_MAX, &c->initrd, &c->initrd_len) < 0)
 		return KL_EXIT_USAGE;
@@ -224,6 +254,7 @@ static int load_legacy(struct kl_ctx *c)
 					: o->verify > 0 ? (enum kl_verify)o->verify : KL_VERIFY_SHA256,
 		.console_serial = o->console_serial,
 		.preload_decompressed = o->preload_decompressed,
+		.vmlinux = c->vmlinux, .vmlinux_len = c->vmlinux_len,
 		.serial_port = o->serial_port, .serial_baud = o->serial_baud,
 		.mem_min = o->mem_min, .mem_max = o->mem_max_set ? o->mem_max : 0,
 		.reuse_video_type = o->reuse_video_type,

@@ -485,7 +485,8 @@ static int load_bzimage_decompressed(const struct kl_sysinfo *si, const struct k
 	struct kl_relocs rel;
 	struct x86_image img = { .format = "bzImage64 (pre-decompressed)" };
 	uint64_t base, vbase = 0, span = 0, filled = 0, kaddr, kmax, delta = 0, align;
-	void *elf = NULL;
+	void *elf = NULL; /* owned: what we decompressed */
+	const uint8_t *elfp;
 	uint8_t *image = NULL;
 	size_t elf_len, i;
 	enum kl_comp c;
@@ -502,13 +503,20 @@ static int load_bzimage_decompressed(const struct kl_sysinfo *si, const struct k
 	c = kl_comp_detect(z.kernel + z.payload_offset, z.payload_length);
 	if (c == KL_COMP_NONE)
 		return kl_fail(err, -ENOEXEC, "--preload-decompressed: the payload's compression is not recognised");
-	/* The kernel's own decompressor must fit its output within init_size:
-	 * anything much larger is not a kernel but a decompression bomb. */
-	r = kl_decompress(c, z.kernel + z.payload_offset, z.payload_length,
-			  KL_MAX(2ULL * z.init_size, 64ULL << 20), &elf, &elf_len, NULL, err);
-	if (r < 0)
-		return kl_fail_prefix(err, r, "payload (%s)", kl_comp_name(c));
-	r = kl_elf_parse(elf, elf_len, &e, err);
+	if (o->vmlinux) {
+		/* From the preload cache: decompressed ahead of time. */
+		elfp = o->vmlinux;
+		elf_len = o->vmlinux_len;
+	} else {
+		/* The kernel's own decompressor must fit its output within
+		 * init_size: much more is not a kernel but a decompression bomb. */
+		r = kl_decompress(c, z.kernel + z.payload_offset, z.payload_length,
+				  KL_MAX(2ULL * z.init_size, 64ULL << 20), &elf, &elf_len, NULL, err);
+		if (r < 0)
+			return kl_fail_prefix(err, r, "payload (%s)", kl_comp_name(c));
+		elfp = elf;
+	}
+	r = kl_elf_parse(elfp, elf_len, &e, err);
 	if (r < 0) {
 		r = kl_fail_prefix(err, r, "the %s payload is not a kernel ELF", kl_comp_name(c));
 		goto out;
@@ -540,13 +548,13 @@ static int load_bzimage_decompressed(const struct kl_sysinfo *si, const struct k
 		goto out;
 	}
 	for (i = 0; i < e.nr_loads; i++)
-		memcpy(image + (e.load[i].paddr - base), (uint8_t *)elf + e.load[i].offset, e.load[i].filesz);
+		memcpy(image + (e.load[i].paddr - base), elfp + e.load[i].offset, e.load[i].filesz);
 
 	align = z.kernel_alignment;
 	have_relocs = elf_len > e.file_end;
 	kaslr = have_relocs && !has_word(o->cmdline, "nokaslr") && !has_word(o->reuse_cmdline, "nokaslr");
 	if (have_relocs) {
-		r = kl_relocs_parse((uint8_t *)elf + e.file_end, elf_len - e.file_end, &rel, err);
+		r = kl_relocs_parse(elfp + e.file_end, elf_len - e.file_end, &rel, err);
 		if (r < 0)
 			goto out;
 	}
@@ -560,9 +568,9 @@ static int load_bzimage_decompressed(const struct kl_sysinfo *si, const struct k
 		if (r < 0)
 			goto out;
 	}
-	kl_debug("kexec: %s payload: %zu-byte ELF, %zu segments, span %" PRIu64 " MiB, %s relocation table%s; "
+	kl_debug("kexec: %s payload%s: %zu-byte ELF, %zu segments, span %" PRIu64 " MiB, %s relocation table%s; "
 		 "KASLR %s (virtual offset +0x%" PRIx64 ")\n",
-		 kl_comp_name(c), e.file_end, e.nr_loads, span >> 20,
+		 kl_comp_name(c), o->vmlinux ? " (from the preload cache)" : "", e.file_end, e.nr_loads, span >> 20,
 		 have_relocs ? (rel.layout == 3 ? "3-set" : "2-set") : "no",
 		 have_relocs ? "" : " (kernel built without RANDOMIZE_BASE)",
 		 kaslr ? "on" : "off", delta);

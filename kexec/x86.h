@@ -43,6 +43,10 @@ struct kl_load_opts {
 	 * relocated in user space for KASLR unless the command line says
 	 * nokaslr. */
 	bool preload_decompressed;
+	/* The payload already decompressed (ELF + relocation table), from
+	 * the preload cache; NULL: decompress the bzImage's payload. */
+	const void *vmlinux;
+	size_t vmlinux_len;
 	uint64_t kaslr_random[2]; /* physical and virtual choices */
 	uint8_t rng_seed[KL_RNG_SEED_SIZE];
 };

@@ -1,0 +1,94 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * The preload cache: kernels decompressed (and initramfs images flattened)
+ * ahead of the update window, so that `kexec --preload-decompressed -l`
+ * only reads them back.
+ *
+ * An entry is a directory CACHE/KEY, KEY the SHA-256 of the two source
+ * files' SHA-256 digests (kernel, then initrd or nothing):
+ *
+ *   CACHE/KEY/vmlinux.bin   the bzImage payload, decompressed (ELF + the
+ *                           relocation table), not yet relocated
+ *   CACHE/KEY/initrd.cpio   the initrd, every member decompressed
+ *   CACHE/KEY/meta          what it came from and its digests (below)
+ *
+ * Entries are built in CACHE/.stage-XXXXXX and renamed into place after
+ * every file is fsync'ed; meta is written last and carries its own CRC, so
+ * an interrupted stage never leaves anything that looks valid.
+ */
+#ifndef KL_CACHE_H
+#define KL_CACHE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "kexec/err.h"
+
+#define KL_CACHE_DIR_DEFAULT "/var/cache/kexec-live"
+#define KL_CACHE_CONF "/etc/kexec-live.conf"
+#define KL_CACHE_HEAD_SIZE (64 * 1024) /* bytes of a source re-hashed at load */
+
+struct kl_cache_src {
+	char path[1024];
+	uint64_t size;
+	int64_t mtime_ns;
+	uint64_t ino;
+	uint8_t head_sha256[32]; /* of the first KL_CACHE_HEAD_SIZE bytes */
+	uint8_t sha256[32];
+};
+
+struct kl_cache_blob { /* a file of the entry */
+	uint64_t size;
+	uint8_t sha256[32];
+	uint32_t crc32c;
+};
+
+struct kl_cache_entry {
+	char key[65];
+	struct kl_cache_src kernel, initrd;
+	bool has_initrd;
+	char compression[16];
+	char version[128];
+	int64_t created;
+	struct kl_cache_blob vmlinux, initrd_cpio;
+};
+
+/* The cache directory: override, else cache_dir= in ROOT/etc/kexec-live.conf,
+ * else the default; prefixed with root. */
+int kl_cache_dir(const char *root, const char *override, const char *conf, char **ret,
+		 struct kl_err *err);
+
+/* meta: text, one "name=value" a line after a version line, and a last
+ * line "meta_crc32c=X" over everything before it.  Pure. */
+int kl_cache_meta_parse(const char *text, size_t len, struct kl_cache_entry *ret, struct kl_err *err);
+int kl_cache_meta_format(const struct kl_cache_entry *e, char **ret);
+
+/* Decompress and flatten now; write the entry atomically. */
+int kl_cache_stage(const char *dir, const char *kernel, const char *initrd, struct kl_cache_entry *ret,
+		   struct kl_err *err);
+
+/* Every entry whose meta parses (damaged metas are reported through
+ * bad_cb when it is not NULL). */
+int kl_cache_list(const char *dir, struct kl_cache_entry **ret, size_t *ret_n,
+		  void (*bad_cb)(const char *name, const char *why, void *data), void *data);
+
+/* Re-hash the entry's files (SHA-256); 0 when intact. */
+int kl_cache_verify(const char *dir, const struct kl_cache_entry *e, struct kl_err *err);
+int kl_cache_remove(const char *dir, const char *key);
+/* Remove what is not an entry: directories of interrupted stages
+ * (.stage-*) and entries without a valid meta; cb reports each. */
+int kl_cache_remove_leftovers(const char *dir, void (*cb)(const char *name, const char *why, void *data),
+			      void *data);
+
+/*
+ * Find the entry for these sources.  Returns 1 and the entry's files when
+ * one matches (same path, size, mtime, inode and first 64 KiB) and its files
+ * are intact (size and CRC-32C); 0 when there is none, with *ret_why saying
+ * why not (no entry, stale, damaged).
+ */
+int kl_cache_lookup(const char *dir, const char *kernel, const char *initrd, struct kl_cache_entry *ret_e,
+		    void **ret_vmlinux, size_t *ret_vlen, void **ret_cpio, size_t *ret_clen, char *why,
+		    size_t whylen);
+
+#endif
