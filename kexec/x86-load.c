@@ -225,6 +225,16 @@ static int build_params(uint8_t *buf, uint64_t addr, const struct x86_image *img
 	return 0;
 }
 
+/* What boot_params and placement take from a bzImage's setup header. */
+static void image_from_bzimage(struct x86_image *img, const struct kl_bzimage *z)
+{
+	img->setup = z->setup;
+	img->hdr_end = z->hdr_end;
+	img->cmdline_size = z->cmdline_size;
+	img->initrd_addr_max = z->initrd_addr_max;
+	img->above_4g = (z->xloadflags & KL_XLF_CAN_BE_LOADED_ABOVE_4G) != 0;
+}
+
 /* Place and fill initrd, boot_params and purgatory; finish the plan. */
 static int finish_plan(struct kl_freeset *fs, const struct x86_image *img,
 		       const struct kl_sysinfo *si, const struct kl_load_opts *o,
@@ -385,11 +395,7 @@ static int load_bzimage(const struct kl_sysinfo *si, const struct kl_load_opts *
 	if (r < 0)
 		goto out;
 
-	img.setup = z.setup;
-	img.hdr_end = z.hdr_end;
-	img.cmdline_size = z.cmdline_size;
-	img.initrd_addr_max = z.initrd_addr_max;
-	img.above_4g = (z.xloadflags & KL_XLF_CAN_BE_LOADED_ABOVE_4G) != 0;
+	image_from_bzimage(&img, &z);
 	img.kernel_entry = kaddr + KL_BZIMAGE_ENTRY64_OFFSET;
 	r = finish_plan(&fs, &img, si, o, plan, err);
 out:
@@ -594,11 +600,7 @@ static int load_bzimage_decompressed(const struct kl_sysinfo *si, const struct k
 	r = kl_plan_add(plan, "kernel", TAKE_PTR(image), filled, kaddr, span, err);
 	if (r < 0)
 		goto out;
-	img.setup = z.setup;
-	img.hdr_end = z.hdr_end;
-	img.cmdline_size = z.cmdline_size;
-	img.initrd_addr_max = z.initrd_addr_max;
-	img.above_4g = (z.xloadflags & KL_XLF_CAN_BE_LOADED_ABOVE_4G) != 0;
+	image_from_bzimage(&img, &z);
 	img.kaslr = kaslr;
 	img.kernel_entry = kaddr + (e.entry - base); /* startup_64 */
 	r = finish_plan(&fs, &img, si, o, plan, err);

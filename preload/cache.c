@@ -549,6 +549,27 @@ int kl_cache_stage(const char *dir, const char *kernel, const char *initrd, stru
 	return 0;
 }
 
+/* Read and check CACHE/name/meta: 0 and the entry, or why not. */
+static int entry_meta(const char *dir, const char *name, struct kl_cache_entry *ret, struct kl_err *err)
+{
+	char p[PATH_MAX];
+	_cleanup_free_ void *text = NULL;
+	size_t len;
+	struct kl_cache_entry e;
+	int r;
+
+	snprintf(p, sizeof(p), "%s/%s/meta", dir, name);
+	if (read_all(p, 65536, &text, &len) < 0)
+		return kl_fail(err, -ENOENT, "no meta (incomplete entry)");
+	r = kl_cache_meta_parse(text, len, &e, err);
+	if (r < 0)
+		return r;
+	if (strcmp(e.key, name) != 0)
+		return kl_fail(err, -EINVAL, "meta names another key");
+	*ret = e;
+	return 0;
+}
+
 int kl_cache_list(const char *dir, struct kl_cache_entry **ret, size_t *ret_n,
 		  void (*bad_cb)(const char *name, const char *why, void *data), void *data)
 {
@@ -562,24 +583,15 @@ int kl_cache_list(const char *dir, struct kl_cache_entry **ret, size_t *ret_n,
 	if (!d)
 		return errno == ENOENT ? 0 : -errno;
 	while ((de = readdir(d))) {
-		char p[PATH_MAX];
-		_cleanup_free_ void *text = NULL;
-		size_t len;
 		struct kl_cache_entry e;
 		struct kl_err err = { { 0 } };
 		struct kl_cache_entry *nv;
 
 		if (de->d_name[0] == '.')
 			continue; /* ., .., and .stage-* of an interrupted stage */
-		snprintf(p, sizeof(p), "%s/%s/meta", dir, de->d_name);
-		if (read_all(p, 65536, &text, &len) < 0) {
+		if (entry_meta(dir, de->d_name, &e, &err) < 0) {
 			if (bad_cb)
-				bad_cb(de->d_name, "no meta (incomplete entry)", data);
-			continue;
-		}
-		if (kl_cache_meta_parse(text, len, &e, &err) < 0 || strcmp(e.key, de->d_name) != 0) {
-			if (bad_cb)
-				bad_cb(de->d_name, err.msg[0] ? err.msg : "meta names another key", data);
+				bad_cb(de->d_name, err.msg, data);
 			continue;
 		}
 		nv = realloc(v, (n + 1) * sizeof(*v));
@@ -753,22 +765,15 @@ int kl_cache_remove_leftovers(const char *dir, void (*cb)(const char *name, cons
 		return errno == ENOENT ? 0 : -errno;
 	while ((de = readdir(d))) {
 		char p[PATH_MAX];
-		_cleanup_free_ void *text = NULL;
-		size_t len;
 		struct kl_cache_entry e;
 		const char *why = NULL;
 
 		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
 			continue;
-		if (!strncmp(de->d_name, ".stage-", 7)) {
+		if (!strncmp(de->d_name, ".stage-", 7))
 			why = "interrupted stage";
-		} else {
-			snprintf(p, sizeof(p), "%s/%s/meta", dir, de->d_name);
-			if (read_all(p, 65536, &text, &len) < 0)
-				why = "no meta";
-			else if (kl_cache_meta_parse(text, len, &e, NULL) < 0 || strcmp(e.key, de->d_name) != 0)
-				why = "invalid meta";
-		}
+		else if (entry_meta(dir, de->d_name, &e, NULL) < 0)
+			why = "no valid meta";
 		if (!why)
 			continue;
 		snprintf(p, sizeof(p), "%s/%s", dir, de->d_name);

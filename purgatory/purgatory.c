@@ -108,6 +108,19 @@ static int digest_equal(const uint8_t *a, const uint8_t *b)
 	return diff == 0;
 }
 
+/* A segment does not match its digest: say which, on the UART, and stop. */
+static void __attribute__((noreturn)) mismatch(const char *check, const struct kl_purg_segment *s)
+{
+	uart_puts("kexec-live purgatory: ");
+	uart_puts(check);
+	uart_puts(" mismatch in segment at ");
+	uart_puthex(s->addr);
+	uart_puts(" length ");
+	uart_puthex(s->len);
+	uart_puts(", halting\n");
+	kl_halt();
+}
+
 void kl_purgatory_main(struct kl_purg_params *p)
 {
 	int verbose;
@@ -130,14 +143,8 @@ void kl_purgatory_main(struct kl_purg_params *p)
 			uint32_t want = (uint32_t)s->sha256[0] | (uint32_t)s->sha256[1] << 8 |
 					(uint32_t)s->sha256[2] << 16 | (uint32_t)s->sha256[3] << 24;
 
-			if (kl_crc32c((const void *)(uintptr_t)s->addr, s->len) != want) {
-				uart_puts("kexec-live purgatory: CRC-32C mismatch in segment at ");
-				uart_puthex(s->addr);
-				uart_puts(" length ");
-				uart_puthex(s->len);
-				uart_puts(", halting\n");
-				kl_halt();
-			}
+			if (kl_crc32c((const void *)(uintptr_t)s->addr, s->len) != want)
+				mismatch("CRC-32C", s);
 		}
 		if (verbose)
 			uart_puts("kexec-live purgatory: CRC-32C of all segments ok\n");
@@ -148,14 +155,8 @@ void kl_purgatory_main(struct kl_purg_params *p)
 			uint8_t got[KL_SHA256_DIGEST_SIZE];
 
 			kl_sha256((const void *)(uintptr_t)s->addr, s->len, got);
-			if (!digest_equal(got, s->sha256)) {
-				uart_puts("kexec-live purgatory: SHA-256 mismatch in segment at ");
-				uart_puthex(s->addr);
-				uart_puts(" length ");
-				uart_puthex(s->len);
-				uart_puts(", halting\n");
-				kl_halt();
-			}
+			if (!digest_equal(got, s->sha256))
+				mismatch("SHA-256", s);
 		}
 		if (verbose)
 			uart_puts("kexec-live purgatory: SHA-256 of all segments ok\n");

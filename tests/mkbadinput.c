@@ -8,7 +8,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <zlib.h>
 
 #include "kexec/bootparam.h"
 #include "kexec/util.h"
@@ -29,30 +28,11 @@ static void put(const char *name, const void *b, size_t n)
 	}
 }
 
-static uint8_t *gz(const void *in, size_t n, size_t *ret)
-{
-	z_stream zs = { 0 };
-	size_t cap = n + n / 100 + 1024;
-	uint8_t *out = malloc(cap);
-
-	if (!out || deflateInit2(&zs, 9, Z_DEFLATED, 16 + MAX_WBITS, 9, Z_DEFAULT_STRATEGY) != Z_OK)
-		exit(1);
-	zs.next_in = (Bytef *)in;
-	zs.avail_in = (uInt)n;
-	zs.next_out = out;
-	zs.avail_out = (uInt)cap;
-	if (deflate(&zs, Z_FINISH) != Z_STREAM_END)
-		exit(1);
-	*ret = zs.total_out;
-	deflateEnd(&zs);
-	return out;
-}
-
 /* A bzImage whose payload is gzip(content). */
 static void payload_image(const char *name, const void *content, size_t n, int mangle)
 {
 	size_t zl, len;
-	uint8_t *z = gz(content, n, &zl), *img;
+	uint8_t *z = fx_gzip(content, n, &zl), *img;
 
 	if (mangle == 1)
 		z[zl / 2] ^= 0xff; /* corrupt */

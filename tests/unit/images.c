@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 #include <stdlib.h>
 #include <string.h>
+#include <zlib.h>
 
 #include "images.h"
 #include "kexec/bootparam.h"
@@ -90,3 +91,22 @@ uint8_t *fx_elf(const struct fx_elf_load *loads, size_t n, uint64_t entry, size_
 	return b;
 }
 
+
+uint8_t *fx_gzip(const void *in, size_t n, size_t *ret_len)
+{
+	z_stream zs = { 0 };
+	size_t cap = n + n / 100 + 1024;
+	uint8_t *out = malloc(cap);
+
+	if (!out || deflateInit2(&zs, 6, Z_DEFLATED, 16 + MAX_WBITS, 8, Z_DEFAULT_STRATEGY) != Z_OK)
+		abort();
+	zs.next_in = (Bytef *)in;
+	zs.avail_in = (uInt)n;
+	zs.next_out = out;
+	zs.avail_out = (uInt)cap;
+	if (deflate(&zs, Z_FINISH) != Z_STREAM_END)
+		abort();
+	*ret_len = zs.total_out;
+	deflateEnd(&zs);
+	return out;
+}

@@ -29,4 +29,7 @@ struct fx_elf_load {
 /* An ELF64 x86_64 executable with the given PT_LOADs and entry. */
 uint8_t *fx_elf(const struct fx_elf_load *loads, size_t n, uint64_t entry, size_t *ret_len);
 
+/* gzip (zlib, level 6) of n bytes; aborts on failure. */
+uint8_t *fx_gzip(const void *in, size_t n, size_t *ret_len);
+
 #endif

@@ -352,10 +352,8 @@ static void normalise_rejects_what_the_kernel_would(void **state)
 static uint8_t *predecomp_image(size_t *ret_len)
 {
 	const struct fx_elf_load l[] = { { 0x1000000, 0x3000, 0x3000 }, { 0x1200000, 0x1000, 0x1000 } };
-	size_t elen, n, i;
+	size_t elen, n, gzlen;
 	uint8_t *elf = fx_elf(l, 2, 0x1000100, &elen), *raw, *gz, *img;
-	uLongf gzlen;
-	z_stream zs = { 0 };
 
 	/* a 64-bit pointer at image offset 0x10 and a 32-bit one at 0x20 */
 	kl_put_le64(elf + 0x1000 + 0x10, 0xffffffff81001234ULL);
@@ -367,19 +365,9 @@ static uint8_t *predecomp_image(size_t *ret_len)
 	kl_put_le32(raw + elen + 4, 0x81000010u);
 	kl_put_le32(raw + elen + 12, 0x81000020u);
 	kl_put_le32(raw + elen + 16, 0x81000024u);
-	gzlen = compressBound(n) + 64;
-	gz = malloc(gzlen);
-	assert_int_equal(deflateInit2(&zs, 6, Z_DEFLATED, 16 + MAX_WBITS, 8, Z_DEFAULT_STRATEGY), Z_OK);
-	zs.next_in = raw;
-	zs.avail_in = (uInt)n;
-	zs.next_out = gz;
-	zs.avail_out = (uInt)gzlen;
-	assert_int_equal(deflate(&zs, Z_FINISH), Z_STREAM_END);
-	gzlen = zs.total_out;
-	deflateEnd(&zs);
+	gz = fx_gzip(raw, n, &gzlen);
 	img = fx_bzimage(&(struct fx_bzimage_opts){ .payload = gz, .payload_len = gzlen }, ret_len);
-	for (i = 0; i < 1; i++)
-		free(elf);
+	free(elf);
 	free(raw);
 	free(gz);
 	return img;
