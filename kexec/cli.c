@@ -26,6 +26,7 @@ enum {
 	OPT_TEST_CORRUPT_DIGEST,
 	OPT_VERIFY,
 	OPT_PRELOAD_DECOMPRESSED,
+	OPT_PRESERVE,
 };
 
 static const struct option kl_long_options[] = {
@@ -63,6 +64,7 @@ static const struct option kl_long_options[] = {
 	{ "test-corrupt-digest", no_argument, NULL, OPT_TEST_CORRUPT_DIGEST },
 	{ "verify", required_argument, NULL, OPT_VERIFY },
 	{ "preload-decompressed", no_argument, NULL, OPT_PRELOAD_DECOMPRESSED },
+	{ "preserve", required_argument, NULL, OPT_PRESERVE },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -96,13 +98,19 @@ void kl_cli_usage(FILE *f)
 	      "      --mem-max=ADDR       highest physical address a segment may use (exclusive)\n"
 	      "      --reuse-video-type   hand the running screen_info to the new kernel as is\n"
 	      "      --noefi              do not hand EFI runtime information to the new kernel\n"
+	      "      --preserve=NAME:START+SIZE[:pmem|reserved]\n"
+	      "                           keep a range the running kernel does not use (from\n"
+	      "                           memmap=SIZE!START or memmap=SIZE$START): no segment\n"
+	      "                           lands in it, the new kernel's e820 marks it pmem\n"
+	      "                           (default) or reserved, and the handoff table lists it\n"
+	      "                           (kexec_load only; repeatable; K, M, G suffixes)\n"
 	      "\n"
 	      "System call (default -a):\n"
 	      "  -a, --kexec-syscall-auto kexec_file_load, falling back to kexec_load when it is\n"
 	      "                           not available (ENOSYS, EINVAL, ENOEXEC, ENOTSUP)\n"
 	      "  -c, --kexec-syscall      kexec_load with our purgatory\n"
 	      "  -s, --kexec-file-syscall kexec_file_load only; exit 253 when it is refused\n"
-	      "  Options only kexec_load honours (-i, --verify, --preload-decompressed,\n"
+	      "  Options only kexec_load honours (-i, --verify, --preload-decompressed, --preserve,\n"
 	      "  --mem-min, --mem-max, --console-serial, --serial, --serial-baud, --noefi,\n"
 	      "  -t elf-x86_64, ELF or compressed images)\n"
 	      "  select kexec_load under -a (-d says why) and are refused with -s.\n"
@@ -315,6 +323,16 @@ int kl_cli_parse(int argc, char **argv, struct kl_opts *ret, char *errbuf, size_
 		case OPT_PRELOAD_DECOMPRESSED:
 			o.preload_decompressed = true;
 			break;
+		case OPT_PRESERVE: {
+			struct kl_err err = { { 0 } };
+
+			if (o.nr_preserve == KL_PRESERVE_MAX)
+				return usage_err(errbuf, errlen, "at most %d --preserve ranges", KL_PRESERVE_MAX);
+			if (kl_preserve_parse(optarg, &o.preserve[o.nr_preserve], &err) < 0)
+				return usage_err(errbuf, errlen, "%s", err.msg);
+			o.nr_preserve++;
+			break;
+		}
 		case '?':
 			if (optopt == '?') {
 				o.help = true;
@@ -346,6 +364,8 @@ int kl_cli_parse(int argc, char **argv, struct kl_opts *ret, char *errbuf, size_
 
 const char *kl_cli_legacy_reason(const struct kl_opts *o)
 {
+	if (o->nr_preserve)
+		return "--preserve";
 	if (o->preload_decompressed)
 		return "--preload-decompressed";
 	if (o->no_checks)

@@ -8,6 +8,8 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "handoff.h"
+
 /* Exit codes, as kexec-tools uses them. */
 #define KL_EXIT_OK 0
 #define KL_EXIT_USAGE 1      /* bad options, unreadable files, nothing loaded */
@@ -33,6 +35,8 @@ struct kl_opts {
 	bool no_checks; /* -i, or --verify=none */
 	int verify;     /* enum kl_verify; -1 when not given */
 	bool preload_decompressed;
+	struct kl_preserve preserve[KL_PRESERVE_MAX];
+	size_t nr_preserve;
 	enum kl_syscall_mode mode;
 	const char *type;
 	uint64_t mem_min, mem_max;

@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -251,5 +252,55 @@ int kl_handoff_decode(const void *buf, size_t len, struct kl_handoff *ret, struc
 		return r;
 	}
 	*ret = t;
+	return 0;
+}
+
+static int parse_size(const char *s, const char **end, uint64_t *ret)
+{
+	char *e;
+	unsigned long long v;
+	unsigned int shift = 0;
+
+	if (*s < '0' || *s > '9')
+		return -EINVAL;
+	errno = 0;
+	v = strtoull(s, &e, 0);
+	if (errno)
+		return -EINVAL;
+	switch (*e) {
+	case 'K': case 'k': shift = 10; e++; break;
+	case 'M': case 'm': shift = 20; e++; break;
+	case 'G': case 'g': shift = 30; e++; break;
+	case 'T': case 't': shift = 40; e++; break;
+	}
+	if (shift && v > (UINT64_MAX >> shift))
+		return -ERANGE;
+	*ret = (uint64_t)v << shift;
+	*end = e;
+	return 0;
+}
+
+int kl_preserve_parse(const char *arg, struct kl_preserve *ret, struct kl_err *err)
+{
+	struct kl_preserve p = { .keep = KL_HO_KEEP_PMEM };
+	const char *colon = strchr(arg, ':'), *s;
+	uint64_t end;
+	size_t n;
+
+	if (!colon || colon == arg || (n = (size_t)(colon - arg)) > KL_HO_NAME_MAX)
+		return kl_fail(err, -EINVAL, "--preserve=%s: expected NAME:START+SIZE[:pmem|reserved]", arg);
+	memcpy(p.name, arg, n);
+	p.name[n] = 0;
+	if (check_name(p.name, KL_HO_NAME_MAX, false) < 0)
+		return kl_fail(err, -EINVAL, "--preserve=%s: the name must be printable, without spaces", arg);
+	if (parse_size(colon + 1, &s, &p.start) < 0 || *s != '+' || parse_size(s + 1, &s, &p.size) < 0)
+		return kl_fail(err, -EINVAL, "--preserve=%s: expected NAME:START+SIZE[:pmem|reserved]", arg);
+	if (!strcmp(s, ":reserved"))
+		p.keep = KL_HO_KEEP_RESERVED;
+	else if (*s && strcmp(s, ":pmem") != 0)
+		return kl_fail(err, -EINVAL, "--preserve=%s: keep it as pmem or reserved", arg);
+	if (!p.size || p.start % 4096 || p.size % 4096 || __builtin_add_overflow(p.start, p.size, &end))
+		return kl_fail(err, -EINVAL, "--preserve=%s: start and size must be page aligned, size not 0", arg);
+	*ret = p;
 	return 0;
 }

@@ -94,6 +94,17 @@ struct kl_ho_entry {
 	const uint8_t *data; /* storage inline: points into the decoded table */
 };
 
+/* A range to keep across the jump: --preserve=NAME:START+SIZE[:pmem|reserved] */
+#define KL_PRESERVE_MAX 16
+struct kl_preserve {
+	char name[KL_HO_NAME_MAX + 1];
+	uint64_t start, size;
+	uint32_t keep; /* KL_HO_KEEP_PMEM (default) or KL_HO_KEEP_RESERVED */
+};
+
+/* Parse the option's argument; sizes take K, M, G or T (powers of 1024). */
+int kl_preserve_parse(const char *arg, struct kl_preserve *ret, struct kl_err *err);
+
 struct kl_handoff {
 	struct kl_ho_entry *e;
 	size_t n;

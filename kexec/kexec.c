@@ -255,6 +255,7 @@ static int load_legacy(struct kl_ctx *c)
 		.console_serial = o->console_serial,
 		.preload_decompressed = o->preload_decompressed,
 		.vmlinux = c->vmlinux, .vmlinux_len = c->vmlinux_len,
+		.preserve = o->preserve, .nr_preserve = o->nr_preserve,
 		.serial_port = o->serial_port, .serial_baud = o->serial_baud,
 		.mem_min = o->mem_min, .mem_max = o->mem_max_set ? o->mem_max : 0,
 		.reuse_video_type = o->reuse_video_type,

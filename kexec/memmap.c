@@ -62,6 +62,38 @@ void kl_memmap_sort(struct kl_memmap *m)
 		qsort(m->e, m->n, sizeof(*m->e), cmp_entry);
 }
 
+int kl_memmap_carve(struct kl_memmap *m, const struct kl_range *r, uint32_t type)
+{
+	struct kl_memmap out = { 0 };
+	uint64_t rs = r->start, re = kl_range_end(r);
+	size_t i;
+	int ret = 0;
+
+	for (i = 0; i < m->n && ret == 0; i++) {
+		const struct kl_mem_entry *e = &m->e[i];
+		uint64_t es = e->r.start, ee = kl_range_end(&e->r);
+
+		if (!kl_range_overlaps(&e->r, r)) {
+			ret = kl_memmap_add(&out, es, e->r.size, e->type);
+			continue;
+		}
+		if (es < rs)
+			ret = kl_memmap_add(&out, es, rs - es, e->type);
+		if (ret == 0 && ee > re)
+			ret = kl_memmap_add(&out, re, ee - re, e->type);
+	}
+	if (ret == 0)
+		ret = kl_memmap_add(&out, rs, r->size, type);
+	if (ret < 0) {
+		kl_memmap_free(&out);
+		return ret;
+	}
+	kl_memmap_sort(&out);
+	kl_memmap_free(m);
+	*m = out;
+	return 0;
+}
+
 static const struct {
 	const char *name;
 	uint32_t type;

@@ -54,6 +54,11 @@ void kl_memmap_free(struct kl_memmap *m);
 int kl_memmap_add(struct kl_memmap *m, uint64_t start, uint64_t size, uint32_t type);
 void kl_memmap_sort(struct kl_memmap *m);
 
+/* Give r the type `type` in m: parts of entries that overlap r are cut
+ * out (an entry may split in two) and one entry for r is added; m stays
+ * sorted.  Used to mark preserved ranges in the new kernel's e820. */
+int kl_memmap_carve(struct kl_memmap *m, const struct kl_range *r, uint32_t type);
+
 /* Map a type name as /proc/iomem and /sys/firmware/memmap spell it. */
 uint32_t kl_mem_type_from_name(const char *name);
 

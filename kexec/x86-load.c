@@ -25,6 +25,7 @@
 #include "cmdline.h"
 #include "decompress.h"
 #include "elf.h"
+#include "handoff.h"
 #include "log.h"
 #include "relocs.h"
 #include "util.h"
@@ -135,35 +136,40 @@ static void put_e820(uint8_t *p, const struct kl_mem_entry *e)
 
 /* Size of the params segment: boot_params, command line, setup_data nodes
  * (SETUP_E820_EXT for entries past 128, then SETUP_RNG_SEED). */
-static size_t e820_ext_count(const struct kl_sysinfo *si)
+static size_t e820_ext_count(const struct kl_memmap *e820)
 {
-	return si->firmware.n > KL_BP_E820_MAX ? si->firmware.n - KL_BP_E820_MAX : 0;
+	return e820->n > KL_BP_E820_MAX ? e820->n - KL_BP_E820_MAX : 0;
 }
 
-static size_t params_layout(const struct kl_sysinfo *si, size_t cmdline_len,
+/* boot_params, command line, then setup_data nodes: SETUP_E820_EXT (when
+ * more than 128 entries), SETUP_RNG_SEED, the handoff table (when any). */
+static size_t params_layout(const struct kl_memmap *e820, size_t cmdline_len, size_t table_len,
 			    size_t *ret_cmdline_off, size_t *ret_sd_off)
 {
 	size_t cmd = KL_BP_SIZE;
 	size_t sd = kl_align_up(cmd + cmdline_len + 1, 16);
-	size_t n = e820_ext_count(si), end = sd;
+	size_t n = e820_ext_count(e820), end = sd;
 
 	if (n)
 		end += kl_align_up(KL_SETUP_DATA_HDR_SIZE + n * KL_BP_E820_ENTRY_SIZE, 16);
-	end += KL_SETUP_DATA_HDR_SIZE + KL_RNG_SEED_SIZE;
+	end += kl_align_up(KL_SETUP_DATA_HDR_SIZE + KL_RNG_SEED_SIZE, 16);
+	if (table_len)
+		end += KL_SETUP_DATA_HDR_SIZE + table_len;
 	*ret_cmdline_off = cmd;
 	*ret_sd_off = sd;
 	return end;
 }
 
 static int build_params(uint8_t *buf, uint64_t addr, const struct x86_image *img,
-			const struct kl_sysinfo *si, const struct kl_load_opts *o,
-			const char *cmdline, uint64_t initrd_addr, size_t initrd_len)
+			const struct kl_sysinfo *si, const struct kl_memmap *e820, const struct kl_load_opts *o,
+			const char *cmdline, uint64_t initrd_addr, size_t initrd_len, const void *table,
+			size_t table_len)
 {
 	size_t cmd_off, sd_off, n, i, len = strlen(cmdline);
 	uint64_t cmd_addr, prev_next_field = KL_HDR_SETUP_DATA;
 	uint8_t *bp = buf;
 
-	params_layout(si, len, &cmd_off, &sd_off);
+	params_layout(e820, len, table_len, &cmd_off, &sd_off);
 	if (img->setup) {
 		memcpy(bp + KL_HDR_START, img->setup + KL_HDR_START, img->hdr_end - KL_HDR_START);
 	} else {
@@ -198,14 +204,14 @@ static int build_params(uint8_t *buf, uint64_t addr, const struct x86_image *img
 
 	/* e820: the first 128 entries in the zero page, the rest in a
 	 * SETUP_E820_EXT node (arch/x86/kernel/e820.c reads both). */
-	n = KL_MIN(si->firmware.n, (size_t)KL_BP_E820_MAX);
+	n = KL_MIN(e820->n, (size_t)KL_BP_E820_MAX);
 	bp[KL_BP_E820_ENTRIES] = (uint8_t)n;
 	for (i = 0; i < n; i++)
-		put_e820(bp + KL_BP_E820_TABLE + i * KL_BP_E820_ENTRY_SIZE, &si->firmware.e[i]);
+		put_e820(bp + KL_BP_E820_TABLE + i * KL_BP_E820_ENTRY_SIZE, &e820->e[i]);
 
 	/* setup_data chain: each node's "next" holds the physical address of
 	 * the following one; the header's setup_data field holds the first. */
-	n = e820_ext_count(si);
+	n = e820_ext_count(e820);
 	if (n) {
 		uint8_t *node = bp + sd_off;
 
@@ -214,7 +220,7 @@ static int build_params(uint8_t *buf, uint64_t addr, const struct x86_image *img
 		kl_put_le32(node + 12, (uint32_t)(n * KL_BP_E820_ENTRY_SIZE));
 		for (i = 0; i < n; i++)
 			put_e820(node + KL_SETUP_DATA_HDR_SIZE + i * KL_BP_E820_ENTRY_SIZE,
-				 &si->firmware.e[KL_BP_E820_MAX + i]);
+				 &e820->e[KL_BP_E820_MAX + i]);
 		prev_next_field = sd_off;
 		sd_off += kl_align_up(KL_SETUP_DATA_HDR_SIZE + n * KL_BP_E820_ENTRY_SIZE, 16);
 	}
@@ -222,6 +228,17 @@ static int build_params(uint8_t *buf, uint64_t addr, const struct x86_image *img
 	kl_put_le32(bp + sd_off + 8, KL_SETUP_RNG_SEED);
 	kl_put_le32(bp + sd_off + 12, KL_RNG_SEED_SIZE);
 	memcpy(bp + sd_off + KL_SETUP_DATA_HDR_SIZE, o->rng_seed, KL_RNG_SEED_SIZE);
+	if (table_len) {
+		/* the handoff table, for the new kernel's userland
+		 * (/sys/kernel/boot_params/setup_data/N, kexec-handoff(5)) */
+		prev_next_field = sd_off;
+		sd_off += kl_align_up(KL_SETUP_DATA_HDR_SIZE + KL_RNG_SEED_SIZE, 16);
+		kl_put_le64(bp + prev_next_field, addr + sd_off);
+		kl_put_le32(bp + sd_off + 8, KL_HO_SETUP_TYPE);
+		kl_put_le32(bp + sd_off + 12, (uint32_t)table_len);
+		memcpy(bp + sd_off + KL_SETUP_DATA_HDR_SIZE, table, table_len);
+	}
+	(void)si;
 	return 0;
 }
 
@@ -246,6 +263,10 @@ static int finish_plan(struct kl_freeset *fs, const struct x86_image *img,
 	size_t params_len, cmd_off, sd_off, i;
 	struct kl_purg_params pp = { 0 };
 	_cleanup_free_ char *cmdline = NULL;
+	struct kl_memmap e820 = { 0 };
+	struct kl_handoff table = { 0 };
+	void *table_buf = NULL;
+	size_t table_len = 0;
 	uint8_t *buf;
 	int r;
 
@@ -273,18 +294,49 @@ static int finish_plan(struct kl_freeset *fs, const struct x86_image *img,
 			return r;
 	}
 
-	params_len = params_layout(si, strlen(cmdline), &cmd_off, &sd_off);
+	/* The new kernel's e820: the firmware's, with every preserved range
+	 * marked pmem or reserved so it never takes them for RAM. */
+	for (i = 0; i < si->firmware.n; i++) {
+		r = kl_memmap_add(&e820, si->firmware.e[i].r.start, si->firmware.e[i].r.size, si->firmware.e[i].type);
+		if (r < 0)
+			goto out;
+	}
+	for (i = 0; i < o->nr_preserve; i++) {
+		const struct kl_preserve *pr = &o->preserve[i];
+		struct kl_ho_entry he = { .type = KL_HO_REGION, .start = pr->start, .size = pr->size,
+					  .keep = pr->keep };
+
+		r = kl_memmap_carve(&e820, &(struct kl_range){ pr->start, pr->size },
+				    pr->keep == KL_HO_KEEP_PMEM ? KL_MEM_PRAM : KL_MEM_RESERVED);
+		if (r < 0)
+			goto out;
+		snprintf(he.name, sizeof(he.name), "%s", pr->name);
+		r = kl_handoff_add(&table, &he, err);
+		if (r < 0)
+			goto out;
+	}
+	if (table.n) {
+		r = kl_handoff_encode(&table, &table_buf, &table_len, err);
+		if (r < 0)
+			goto out;
+	}
+	params_len = params_layout(&e820, strlen(cmdline), table_len, &cmd_off, &sd_off);
 	r = place(fs, "boot parameters",
 		  &(struct kl_place_req){ .size = kl_align_up(params_len, KL_PAGE_SIZE), .min = floor_min(o),
 					  .max = limit(FOUR_GIB, o), .top_down = true },
 		  &params_addr, err);
 	if (r < 0)
-		return r;
+		goto out;
 	buf = calloc(1, params_len);
+	r = -ENOMEM;
 	if (!buf)
-		return -ENOMEM;
-	build_params(buf, params_addr, img, si, o, cmdline, initrd_addr, o->initrd_len);
+		goto out;
+	build_params(buf, params_addr, img, si, &e820, o, cmdline, initrd_addr, o->initrd_len, table_buf, table_len);
 	r = kl_plan_add(plan, "params", buf, params_len, params_addr, params_len, err);
+	kl_memmap_free(&e820);
+	kl_handoff_free(&table);
+	free(table_buf);
+	table_buf = NULL;
 	if (r < 0)
 		return r;
 
@@ -342,16 +394,79 @@ static int finish_plan(struct kl_freeset *fs, const struct x86_image *img,
 	plan->flags = 62UL << 16; /* KEXEC_ARCH_X86_64 (EM_X86_64 << 16) */
 	plan->cmdline = TAKE_PTR(cmdline);
 	return 0;
+out:
+	kl_memmap_free(&e820);
+	kl_handoff_free(&table);
+	free(table_buf);
+	return r;
 }
 
-static int freeset_for(const struct kl_sysinfo *si, struct kl_freeset *fs, struct kl_err *err)
+/*
+ * The free memory set, less every preserved range.  A preserved range must
+ * already be kept out of use by the running kernel (memmap=nn!ss or
+ * memmap=nn$ss: it is then not System RAM in /proc/iomem): otherwise the
+ * old kernel may hold pages there, and kexec's page swap at exec time
+ * could overwrite them.
+ */
+static int freeset_for(const struct kl_sysinfo *si, const struct kl_load_opts *o, struct kl_freeset *fs,
+		       struct kl_err *err)
 {
+	size_t i, j;
 	int r = kl_freeset_from_memmap(fs, &si->iomem);
 
 	if (r < 0)
 		return kl_fail(err, r, "cannot build the free memory set");
-	if (!fs->n)
-		return kl_fail(err, -ENOMEM, "the memory map has no System RAM");
+	if (!fs->n) {
+		r = kl_fail(err, -ENOMEM, "the memory map has no System RAM");
+		goto fail;
+	}
+	for (i = 0; i < o->nr_preserve; i++) {
+		const struct kl_preserve *p = &o->preserve[i];
+		struct kl_range pr = { p->start, p->size };
+
+		for (j = 0; j < si->iomem.n; j++)
+			if (si->iomem.e[j].type == KL_MEM_RAM && kl_range_overlaps(&si->iomem.e[j].r, &pr)) {
+				r = kl_fail(err, -EBUSY,
+					       "preserved range %s [0x%" PRIx64 "-0x%" PRIx64 ") is System RAM of the running kernel "
+					       "(boot it with memmap=SIZE!START or memmap=SIZE$START to keep the range out of use)",
+					       p->name, pr.start, kl_range_end(&pr));
+				goto fail;
+			}
+		for (j = 0; j < i; j++) {
+			struct kl_range q = { o->preserve[j].start, o->preserve[j].size };
+
+			if (kl_range_overlaps(&q, &pr)) {
+				r = kl_fail(err, -EINVAL, "preserved ranges %s and %s overlap", o->preserve[j].name,
+					    p->name);
+				goto fail;
+			}
+		}
+		r = kl_freeset_reserve(fs, &pr);
+		if (r < 0)
+			goto fail;
+	}
+	return 0;
+fail:
+	kl_freeset_free(fs); /* nothing of it goes back to the caller */
+	return r;
+}
+
+/* A segment that must go at a fixed address: refuse a preserved range in
+ * its way, naming both. */
+static int check_fixed(const struct kl_load_opts *o, const char *what, const struct kl_range *seg,
+		       struct kl_err *err)
+{
+	size_t i;
+
+	for (i = 0; i < o->nr_preserve; i++) {
+		struct kl_range pr = { o->preserve[i].start, o->preserve[i].size };
+
+		if (kl_range_overlaps(seg, &pr))
+			return kl_fail(err, -EBUSY,
+				       "%s [0x%" PRIx64 "-0x%" PRIx64 ") overlaps preserved range %s [0x%" PRIx64 "-0x%" PRIx64 ")",
+				       what, seg->start, kl_range_end(seg), o->preserve[i].name, pr.start,
+				       kl_range_end(&pr));
+	}
 	return 0;
 }
 
@@ -368,7 +483,7 @@ static int load_bzimage(const struct kl_sysinfo *si, const struct kl_load_opts *
 	r = kl_bzimage_parse(o->kernel, o->kernel_len, &z, err);
 	if (r < 0)
 		return r;
-	r = freeset_for(si, &fs, err);
+	r = freeset_for(si, o, &fs, err);
 	if (r < 0)
 		return r;
 
@@ -379,6 +494,9 @@ static int load_bzimage(const struct kl_sysinfo *si, const struct kl_load_opts *
 		/* boot.rst: a non-relocatable kernel runs at pref_address. */
 		kmin = z.pref_address;
 		kmax = z.pref_address + memsz;
+		r = check_fixed(o, "the non-relocatable kernel", &(struct kl_range){ kmin, memsz }, err);
+		if (r < 0)
+			goto out;
 	}
 	r = place(&fs, "kernel",
 		  &(struct kl_place_req){ .size = memsz, .align = z.kernel_alignment, .min = kmin,
@@ -420,7 +538,7 @@ static int load_elf(const struct kl_sysinfo *si, const struct kl_load_opts *o,
 	r = kl_elf_parse(o->kernel, o->kernel_len, &e, err);
 	if (r < 0)
 		return r;
-	r = freeset_for(si, &fs, err);
+	r = freeset_for(si, o, &fs, err);
 	if (r < 0)
 		return r;
 	/* An unrelocated vmlinux runs where it was linked: its segments go at
@@ -429,7 +547,13 @@ static int load_elf(const struct kl_sysinfo *si, const struct kl_load_opts *o,
 		const struct kl_elf_load *l = &e.load[i];
 		uint64_t mem = kl_align_down(l->paddr, KL_PAGE_SIZE), pre = l->paddr - mem;
 		struct kl_range want = { mem, kl_align_up(pre + l->memsz, KL_PAGE_SIZE) };
+		char what[48];
 		uint8_t *buf;
+
+		snprintf(what, sizeof(what), "ELF segment %zu", i);
+		r = check_fixed(o, what, &want, err);
+		if (r < 0)
+			goto out;
 
 		if (want.start < floor_min(o) || (o->mem_max && kl_range_end(&want) > o->mem_max) ||
 		    !kl_freeset_contains(&fs, &want)) {
@@ -581,7 +705,7 @@ static int load_bzimage_decompressed(const struct kl_sysinfo *si, const struct k
 		 have_relocs ? "" : " (kernel built without RANDOMIZE_BASE)",
 		 kaslr ? "on" : "off", delta);
 
-	r = freeset_for(si, &fs, err);
+	r = freeset_for(si, o, &fs, err);
 	if (r < 0)
 		goto out;
 	kmax = limit((z.xloadflags & KL_XLF_CAN_BE_LOADED_ABOVE_4G) ? UINT64_MAX : FOUR_GIB, o);

@@ -8,6 +8,7 @@
 #include <stdint.h>
 
 #include "err.h"
+#include "handoff.h"
 #include "plan.h"
 #include "sysinfo.h"
 
@@ -48,6 +49,8 @@ struct kl_load_opts {
 	const void *vmlinux;
 	size_t vmlinux_len;
 	uint64_t kaslr_random[2]; /* physical and virtual choices */
+	const struct kl_preserve *preserve; /* memory the jump must not touch */
+	size_t nr_preserve;
 	uint8_t rng_seed[KL_RNG_SEED_SIZE];
 };
 

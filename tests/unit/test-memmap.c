@@ -242,6 +242,31 @@ static void random_placement_stays_inside(void **state)
 	kl_memmap_free(&m);
 }
 
+static void carve_splits_and_marks(void **state)
+{
+	struct kl_memmap m = { 0 };
+
+	(void)state;
+	assert_int_equal(kl_memmap_add(&m, 0x0, 0x9fc00, KL_MEM_RAM), 0);
+	assert_int_equal(kl_memmap_add(&m, 0x100000, 0x7ff00000, KL_MEM_RAM), 0);
+	/* in the middle of the second entry */
+	assert_int_equal(kl_memmap_carve(&m, &(struct kl_range){ 0x40000000, 0x4000000 }, KL_MEM_PRAM), 0);
+	assert_int_equal(m.n, 4);
+	assert_int_equal(m.e[1].r.start, 0x100000);
+	assert_int_equal(kl_range_end(&m.e[1].r), 0x40000000);
+	assert_int_equal(m.e[2].r.start, 0x40000000);
+	assert_int_equal(m.e[2].type, KL_MEM_PRAM);
+	assert_int_equal(m.e[3].r.start, 0x44000000);
+	assert_int_equal(kl_range_end(&m.e[3].r), 0x80000000);
+	/* across an entry's end and a hole */
+	assert_int_equal(kl_memmap_carve(&m, &(struct kl_range){ 0x90000, 0x80000 }, KL_MEM_RESERVED), 0);
+	assert_int_equal(kl_range_end(&m.e[0].r), 0x90000);
+	assert_int_equal(m.e[1].r.start, 0x90000);
+	assert_int_equal(m.e[1].type, KL_MEM_RESERVED);
+	assert_int_equal(m.e[2].r.start, 0x110000);
+	kl_memmap_free(&m);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -254,6 +279,7 @@ int main(void)
 		cmocka_unit_test(place_table),
 		cmocka_unit_test(reserve_splits_and_clips),
 		cmocka_unit_test(random_placement_stays_inside),
+		cmocka_unit_test(carve_splits_and_marks),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -12,6 +12,7 @@
 
 #include "fixture.h"
 #include "kexec/bootparam.h"
+#include "kexec/handoff.h"
 #include "kexec/plan.h"
 #include "kexec/util.h"
 #include "kexec/x86.h"
@@ -427,6 +428,106 @@ static void preload_decompressed_relocates_and_flags(void **state)
 	free(k);
 }
 
+/* --preserve: a pmem range the running kernel keeps out of use (iomem
+ * "Persistent Memory (legacy)"), which /sys/firmware/memmap still calls RAM. */
+static void preserve_marks_e820_and_avoids_the_range(void **state)
+{
+	struct kl_sysinfo si = { 0 };
+	struct kl_preserve pr;
+	struct kl_load_opts lo = { .verify = KL_VERIFY_SHA256, .initrd = initrd, .initrd_len = sizeof(initrd) };
+	struct kl_plan p = { 0 };
+	struct kl_err err = { { 0 } };
+	struct kl_handoff t;
+	const uint8_t *bp;
+	const struct kl_segment *ps;
+	size_t len, i, found = 0;
+	uint64_t sd;
+	uint8_t *k = fx_bzimage(&(struct fx_bzimage_opts){ 0 }, &len);
+	char *text = NULL;
+	size_t tlen = 0;
+	FILE *f;
+
+	(void)state;
+	assert_int_equal(kl_memmap_add(&si.iomem, 0x100000, 0x3ff00000, KL_MEM_RAM), 0);
+	assert_int_equal(kl_memmap_add(&si.iomem, 0x40000000, 0x4000000, KL_MEM_PRAM), 0);
+	assert_int_equal(kl_memmap_add(&si.iomem, 0x44000000, 0x3bfe0000, KL_MEM_RAM), 0);
+	assert_int_equal(kl_memmap_add(&si.firmware, 0, 0x9fc00, KL_MEM_RAM), 0);
+	assert_int_equal(kl_memmap_add(&si.firmware, 0x100000, 0x7fee0000, KL_MEM_RAM), 0);
+	assert_int_equal(kl_preserve_parse("vm-ram:1G+64M:pmem", &pr, NULL), 0);
+	lo.kernel = k;
+	lo.kernel_len = len;
+	lo.preserve = &pr;
+	lo.nr_preserve = 1;
+	if (kl_x86_plan(&si, &lo, &p, &err) < 0)
+		fail_msg("%s", err.msg);
+	for (i = 0; i < p.nr_segments; i++)
+		assert_false(kl_range_overlaps(&(struct kl_range){ p.seg[i].mem, p.seg[i].memsz },
+					       &(struct kl_range){ 1ULL << 30, 64ULL << 20 }));
+	ps = seg(&p, "params");
+	bp = ps->buf;
+	/* e820 golden: the RAM entry split around the range, now type 12 */
+	f = open_memstream(&text, &tlen);
+	for (i = 0; i < bp[KL_BP_E820_ENTRIES]; i++) {
+		const uint8_t *e = bp + KL_BP_E820_TABLE + i * 20;
+
+		fprintf(f, "0x%010llx 0x%010llx %u\n", (unsigned long long)kl_le64(e), (unsigned long long)kl_le64(e + 8),
+			kl_le32(e + 16));
+	}
+	fclose(f);
+	fx_golden("e820-preserve-pmem.txt", text);
+	free(text);
+	/* the handoff table is a setup_data node of our type, and decodes */
+	for (sd = kl_le64(bp + KL_HDR_SETUP_DATA); sd; sd = kl_le64(bp + (sd - ps->mem))) {
+		const uint8_t *node = bp + (sd - ps->mem);
+
+		assert_true(sd >= ps->mem && sd < ps->mem + ps->bufsz);
+		if (kl_le32(node + 8) != KL_HO_SETUP_TYPE)
+			continue;
+		assert_int_equal(kl_handoff_decode(node + 16, kl_le32(node + 12), &t, NULL), 0);
+		assert_int_equal(t.n, 1);
+		assert_string_equal(t.e[0].name, "vm-ram");
+		assert_int_equal(t.e[0].start, 1ULL << 30);
+		assert_int_equal(t.e[0].keep, KL_HO_KEEP_PMEM);
+		kl_handoff_free(&t);
+		found++;
+	}
+	assert_int_equal(found, 1);
+	kl_plan_free(&p);
+
+	/* still System RAM for the running kernel: refused, with the remedy */
+	assert_int_equal(kl_preserve_parse("ram:2G-256M+16M", &pr, NULL), -EINVAL); /* no arithmetic */
+	assert_int_equal(kl_preserve_parse("ram:0x10000000+16M:reserved", &pr, NULL), 0);
+	assert_int_equal(pr.keep, KL_HO_KEEP_RESERVED);
+	assert_int_equal(kl_x86_plan(&si, &lo, &p, &err), -EBUSY);
+	assert_non_null(strstr(err.msg, "is System RAM of the running kernel"));
+	kl_sysinfo_free(&si);
+	free(k);
+}
+
+static void preserve_overlapping_a_fixed_segment_names_both(void **state)
+{
+	const struct fx_elf_load l[] = { { 0x1000000, 0x20000, 0x20000 } };
+	struct kl_sysinfo si = { 0 };
+	struct kl_preserve pr;
+	struct kl_plan p = { 0 };
+	struct kl_err err = { { 0 } };
+	size_t len;
+	uint8_t *k = fx_elf(l, 1, 0x1000000, &len);
+	struct kl_load_opts lo = { .kernel = k, .kernel_len = len, .preserve = &pr, .nr_preserve = 1 };
+
+	(void)state;
+	assert_int_equal(kl_memmap_add(&si.iomem, 0x100000, 0xf00000, KL_MEM_RAM), 0);
+	assert_int_equal(kl_memmap_add(&si.iomem, 0x1000000, 0x400000, KL_MEM_RESERVED), 0);
+	assert_int_equal(kl_memmap_add(&si.iomem, 0x1400000, 0x7ec00000, KL_MEM_RAM), 0);
+	assert_int_equal(kl_memmap_add(&si.firmware, 0x100000, 0x7fee0000, KL_MEM_RAM), 0);
+	assert_int_equal(kl_preserve_parse("dev-state:16M+4M:reserved", &pr, NULL), 0);
+	assert_int_equal(kl_x86_plan(&si, &lo, &p, &err), -EBUSY);
+	assert_non_null(strstr(err.msg, "ELF segment 0 [0x1000000-0x1020000)"));
+	assert_non_null(strstr(err.msg, "preserved range dev-state [0x1000000-0x1400000)"));
+	kl_sysinfo_free(&si);
+	free(k);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -439,6 +540,8 @@ int main(void)
 		cmocka_unit_test(refusals),
 		cmocka_unit_test(normalise_rejects_what_the_kernel_would),
 		cmocka_unit_test(preload_decompressed_relocates_and_flags),
+		cmocka_unit_test(preserve_marks_e820_and_avoids_the_range),
+		cmocka_unit_test(preserve_overlapping_a_fixed_segment_names_both),
 	};
 	size_t i;
 
