@@ -178,7 +178,8 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	cmd = argv[optind++];
-	if (strcmp(cmd, "list") && strcmp(cmd, "verify") && strcmp(cmd, "path") && strcmp(cmd, "get")) {
+	if (strcmp(cmd, "list") != 0 && strcmp(cmd, "verify") != 0 && strcmp(cmd, "path") != 0 &&
+	    strcmp(cmd, "get") != 0) {
 		fprintf(stderr, "kexec-handoff: unknown command '%s'\n", cmd);
 		return 1;
 	}
