@@ -128,6 +128,15 @@ static void values(void **state)
 	assert_true(o.status && !o.status_crash);
 	o = PARSE("-S");
 	assert_true(o.status && o.status_crash);
+	o = PARSE("--preserve=vm-ram:1G+64M", "--preserve=dev:0x50000000+4K:reserved", "-l", "K");
+	assert_int_equal(o.nr_preserve, 2);
+	assert_string_equal(o.preserve[0].name, "vm-ram");
+	assert_int_equal(o.preserve[0].start, 1ULL << 30);
+	assert_int_equal(o.preserve[0].size, 64ULL << 20);
+	assert_int_equal(o.preserve[0].keep, KL_HO_KEEP_PMEM);
+	assert_int_equal(o.preserve[1].start, 0x50000000);
+	assert_int_equal(o.preserve[1].size, 4096);
+	assert_int_equal(o.preserve[1].keep, KL_HO_KEEP_RESERVED);
 	o = PARSE("--verify=none", "-l", "K");
 	assert_true(o.no_checks);
 	o = PARSE("--verify=crc32c", "--preload-decompressed", "-l", "K");
@@ -148,6 +157,10 @@ static void usage_errors(void **state)
 	PARSE_FAILS("incomplete", "-l", "K", "--initrd");
 	PARSE_FAILS("--verify", "--verify=md5", "-l", "K");
 	PARSE_FAILS("contradict", "-i", "--verify=crc32c", "-l", "K");
+	PARSE_FAILS("NAME:START+SIZE", "--preserve=1G+64M", "-l", "K");
+	PARSE_FAILS("page aligned", "--preserve=x:1G+100", "-l", "K");
+	PARSE_FAILS("pmem or reserved", "--preserve=x:1G+64M:ram", "-l", "K");
+	PARSE_FAILS("printable", "--preserve=a b:1G+64M", "-l", "K");
 }
 
 #define REASON(...)                                                           \
@@ -168,6 +181,7 @@ static void legacy_reasons(void **state)
 	assert_non_null(REASON("-t", "elf-x86_64", "-l", "K"));
 	assert_non_null(REASON("--preload-decompressed", "-l", "K"));
 	assert_non_null(REASON("--verify=sha256", "-l", "K"));
+	assert_non_null(REASON("--preserve=vm-ram:1G+64M", "-l", "K"));
 }
 
 /* ---- whole runs through a recording seam --------------------------------- */
@@ -343,6 +357,8 @@ static void syscall_policy(void **state)
 	assert_string_equal(calls, "load(3,0x3e0000);");
 	/* ... and is refused, never ignored, with -s */
 	assert_int_equal(RUN("-s", "-i", "-l", kpath), 1);
+	assert_string_equal(calls, "");
+	assert_int_equal(RUN("-s", "--preserve=x:1G+64M", "-l", kpath), 1);
 	assert_string_equal(calls, "");
 	/* crash kernels through kexec_file_load */
 	assert_int_equal(RUN("-p", kpath, "--append=crash"), 0);
