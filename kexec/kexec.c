@@ -72,59 +72,21 @@ static void say(const char *fmt, ...)
 /* Read a user-named file.  Failures here are the user's to fix: exit 1. */
 static int read_user_file(const char *what, const char *path, uint64_t max, void **ret, size_t *ret_len)
 {
-	_cleanup_close_ int fd = -1;
-	_cleanup_free_ uint8_t *buf = NULL;
-	struct stat st;
-	size_t len = 0;
+	struct kl_err err = { { 0 } };
+	void *buf;
+	size_t len;
+	int r = kl_read_regular(path, max, &buf, &len, &err);
 
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0) {
-		say("cannot open %s %s: %s", what, path, strerror(errno));
-		return -errno;
+	if (r < 0) {
+		say("%s %s", what, err.msg);
+		return r;
 	}
-	if (fstat(fd, &st) < 0) {
-		say("cannot stat %s %s: %s", what, path, strerror(errno));
-		return -errno;
-	}
-	if (S_ISDIR(st.st_mode)) {
-		say("%s %s is a directory", what, path);
-		return -EISDIR;
-	}
-	if (!S_ISREG(st.st_mode)) {
-		say("%s %s is not a regular file", what, path);
-		return -EINVAL;
-	}
-	if ((uint64_t)st.st_size > max) {
-		say("%s %s is larger than %" PRIu64 " MiB", what, path, max >> 20);
-		return -EFBIG;
-	}
-	if (st.st_size == 0) {
+	if (!len) {
+		free(buf);
 		say("%s %s is empty", what, path);
 		return -EINVAL;
 	}
-	buf = malloc((size_t)st.st_size);
-	if (!buf) {
-		say("out of memory reading %s %s", what, path);
-		return -ENOMEM;
-	}
-	while (len < (size_t)st.st_size) {
-		ssize_t n = read(fd, buf + len, (size_t)st.st_size - len);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0) {
-			say("cannot read %s %s: %s", what, path, strerror(errno));
-			return -errno;
-		}
-		if (n == 0)
-			break;
-		len += (size_t)n;
-	}
-	if (len != (size_t)st.st_size) {
-		say("%s %s changed size while being read", what, path);
-		return -EIO;
-	}
-	*ret = TAKE_PTR(buf);
+	*ret = buf;
 	*ret_len = len;
 	return 0;
 }
@@ -168,8 +130,9 @@ static int read_inputs(struct kl_ctx *c)
 			say("%s", err.msg);
 			return KL_EXIT_FAIL;
 		}
-		if (kl_cache_lookup(dir, o->kernel, o->initrd, &e, &c->vmlinux, &c->vmlinux_len, &out, &out_len, why,
-				    sizeof(why)) == 1) {
+		r = kl_cache_lookup(dir, o->kernel, o->initrd, &e, &c->vmlinux, &c->vmlinux_len, &out, &out_len, why,
+				    sizeof(why));
+		if (r == 1) {
 			kl_debug("kexec: preload cache: %s (%s) for %s\n", why, dir, o->kernel);
 			if (o->initrd) {
 				c->initrd = out;
@@ -177,7 +140,7 @@ static int read_inputs(struct kl_ctx *c)
 			}
 			return KL_EXIT_OK;
 		}
-		if (strstr(why, "stale") || strstr(why, "damaged"))
+		if (r == -ESTALE)
 			say("warning: preload cache: %s; loading from the sources", why);
 		else
 			kl_debug("kexec: preload cache: %s; decompressing now\n", why);

@@ -65,6 +65,44 @@ int kl_read_file(const char *root, const char *path, size_t max, char **ret,
 	return 0;
 }
 
+int kl_read_regular(const char *path, uint64_t max, void **ret, size_t *ret_len, struct kl_err *err)
+{
+	_cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC);
+	_cleanup_free_ uint8_t *buf = NULL;
+	struct stat st;
+	size_t len = 0;
+
+	if (fd < 0)
+		return kl_fail(err, -errno, "%s: %s", path, strerror(errno));
+	if (fstat(fd, &st) < 0)
+		return kl_fail(err, -errno, "%s: %s", path, strerror(errno));
+	if (S_ISDIR(st.st_mode))
+		return kl_fail(err, -EISDIR, "%s is a directory", path);
+	if (!S_ISREG(st.st_mode))
+		return kl_fail(err, -EINVAL, "%s is not a regular file", path);
+	if ((uint64_t)st.st_size > max)
+		return kl_fail(err, -EFBIG, "%s is larger than %llu MiB", path, (unsigned long long)(max >> 20));
+	buf = malloc((size_t)st.st_size ? (size_t)st.st_size : 1);
+	if (!buf)
+		return kl_fail(err, -ENOMEM, "out of memory reading %s", path);
+	while (len < (size_t)st.st_size) {
+		ssize_t n = read(fd, buf + len, (size_t)st.st_size - len);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return kl_fail(err, -errno, "%s: %s", path, strerror(errno));
+		if (n == 0)
+			break;
+		len += (size_t)n;
+	}
+	if (len != (size_t)st.st_size)
+		return kl_fail(err, -EIO, "%s changed size while being read", path);
+	*ret = TAKE_PTR(buf);
+	*ret_len = len;
+	return 0;
+}
+
 static int numeric_dirent_cmp(const void *a, const void *b)
 {
 	long x = *(const long *)a, y = *(const long *)b;

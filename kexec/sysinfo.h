@@ -30,6 +30,10 @@ void kl_sysinfo_free(struct kl_sysinfo *si);
 /* Read everything below root ("" for the real system). */
 int kl_sysinfo_read(const char *root, struct kl_sysinfo *ret, struct kl_err *err);
 
+/* Read a whole regular file (not below any root: a path the user named),
+ * at most max bytes.  Reasons name the path: "PATH is a directory". */
+int kl_read_regular(const char *path, uint64_t max, void **ret, size_t *ret_len, struct kl_err *err);
+
 /* Read a whole file below root, at most max bytes, NUL-terminated. */
 int kl_read_file(const char *root, const char *path, size_t max, char **ret,
 		 size_t *ret_len, struct kl_err *err);

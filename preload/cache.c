@@ -315,40 +315,6 @@ int kl_cache_meta_parse(const char *text, size_t len, struct kl_cache_entry *ret
 
 /* ---- files ---------------------------------------------------------------- */
 
-static int read_all(const char *path, uint64_t max, void **ret, size_t *ret_len)
-{
-	_cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC);
-	struct stat st;
-	uint8_t *b;
-	size_t got = 0;
-
-	if (fd < 0)
-		return -errno;
-	if (fstat(fd, &st) < 0)
-		return -errno;
-	if (!S_ISREG(st.st_mode))
-		return -EINVAL;
-	if ((uint64_t)st.st_size > max)
-		return -EFBIG;
-	b = malloc((size_t)st.st_size + 1);
-	if (!b)
-		return -ENOMEM;
-	while (got < (size_t)st.st_size) {
-		ssize_t n = read(fd, b + got, (size_t)st.st_size - got);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0) {
-			free(b);
-			return n < 0 ? -errno : -EIO;
-		}
-		got += (size_t)n;
-	}
-	*ret = b;
-	*ret_len = got;
-	return 0;
-}
-
 static int write_synced(const char *path, const void *b, size_t n)
 {
 	_cleanup_close_ int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
@@ -463,9 +429,9 @@ int kl_cache_stage(const char *dir, const char *kernel, const char *initrd, stru
 	uint8_t keybuf[64], key[32];
 	int r;
 
-	r = read_all(kernel, SOURCE_MAX, &k, &klen);
+	r = kl_read_regular(kernel, SOURCE_MAX, &k, &klen, err);
 	if (r < 0)
-		return kl_fail(err, r, "%s: %s", kernel, strerror(-r));
+		return r;
 	r = kl_bzimage_parse(k, klen, &z, err);
 	if (r < 0)
 		return kl_fail_prefix(err, r, "%s", kernel);
@@ -483,9 +449,9 @@ int kl_cache_stage(const char *dir, const char *kernel, const char *initrd, stru
 	if (r < 0)
 		return r;
 	if (initrd) {
-		r = read_all(initrd, SOURCE_MAX, &i, &ilen);
+		r = kl_read_regular(initrd, SOURCE_MAX, &i, &ilen, err);
 		if (r < 0)
-			return kl_fail(err, r, "%s: %s", initrd, strerror(-r));
+			return r;
 		r = kl_initramfs_flatten(i, ilen, SOURCE_MAX, &cpio, &clen, NULL, err);
 		if (r < 0)
 			return kl_fail_prefix(err, r, "%s", initrd);
@@ -559,7 +525,7 @@ static int entry_meta(const char *dir, const char *name, struct kl_cache_entry *
 	int r;
 
 	snprintf(p, sizeof(p), "%s/%s/meta", dir, name);
-	if (read_all(p, 65536, &text, &len) < 0)
+	if (kl_read_regular(p, 65536, &text, &len, NULL) < 0)
 		return kl_fail(err, -ENOENT, "no meta (incomplete entry)");
 	r = kl_cache_meta_parse(text, len, &e, err);
 	if (r < 0)
@@ -619,7 +585,7 @@ static int check_blob(const char *dir, const char *key, const char *file, const 
 	int r;
 
 	snprintf(p, sizeof(p), "%s/%s/%s", dir, key, file);
-	r = read_all(p, SOURCE_MAX, &buf, &len);
+	r = kl_read_regular(p, SOURCE_MAX, &buf, &len, NULL);
 	if (r < 0)
 		return kl_fail(err, r, "%s: %s", file, strerror(-r));
 	if (len != b->size) {
@@ -664,31 +630,27 @@ int kl_cache_remove(const char *dir, const char *key)
 	return rm_rf(p);
 }
 
-/* Does the file at path still look like what was staged? */
-static const char *stale_reason(const struct kl_cache_src *s, const char *path)
+const char *kl_cache_src_stale(const struct kl_cache_src *s)
 {
-	char real[PATH_MAX];
 	struct stat st;
 	uint8_t head[KL_CACHE_HEAD_SIZE], d[32];
 	ssize_t n;
 	_cleanup_close_ int fd = -1;
 
-	if (!realpath(path, real) || strcmp(real, s->path) != 0)
-		return "another file";
-	if (stat(real, &st) < 0)
-		return "source unreadable";
+	if (stat(s->path, &st) < 0)
+		return "source gone or unreadable";
 	if ((uint64_t)st.st_size != s->size)
 		return "size changed";
 	if ((int64_t)st.st_mtim.tv_sec * 1000000000 + st.st_mtim.tv_nsec != s->mtime_ns)
 		return "mtime changed";
 	if ((uint64_t)st.st_ino != s->ino)
 		return "inode changed";
-	fd = open(real, O_RDONLY | O_CLOEXEC);
+	fd = open(s->path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
-		return "source unreadable";
+		return "source gone or unreadable";
 	n = read(fd, head, KL_MIN(sizeof(head), (size_t)s->size));
 	if (n < 0)
-		return "source unreadable";
+		return "source gone or unreadable";
 	sha256(head, (size_t)n, d);
 	if (memcmp(d, s->head_sha256, 32) != 0)
 		return "contents changed";
@@ -701,6 +663,7 @@ int kl_cache_lookup(const char *dir, const char *kernel, const char *initrd, str
 {
 	_cleanup_free_ struct kl_cache_entry *v = NULL;
 	char real[PATH_MAX];
+	bool rejected = false;
 	size_t n, k;
 	int r;
 
@@ -729,11 +692,13 @@ int kl_cache_lookup(const char *dir, const char *kernel, const char *initrd, str
 			if (!realpath(initrd, ireal) || strcmp(e->initrd.path, ireal) != 0)
 				continue;
 		}
-		stale = stale_reason(&e->kernel, kernel);
+		/* the paths match (above): now the files behind them */
+		stale = kl_cache_src_stale(&e->kernel);
 		if (!stale && initrd)
-			stale = stale_reason(&e->initrd, initrd);
+			stale = kl_cache_src_stale(&e->initrd);
 		if (stale) {
 			snprintf(why, whylen, "entry %.12s is stale (%s)", e->key, stale);
+			rejected = true;
 			continue;
 		}
 		r = check_blob(dir, e->key, "vmlinux.bin", &e->vmlinux, false, &vm, &vlen, &err);
@@ -742,6 +707,7 @@ int kl_cache_lookup(const char *dir, const char *kernel, const char *initrd, str
 		if (r < 0) {
 			free(vm);
 			snprintf(why, whylen, "entry %.12s is damaged (%s)", e->key, err.msg);
+			rejected = true;
 			continue;
 		}
 		*ret_e = *e;
@@ -752,7 +718,7 @@ int kl_cache_lookup(const char *dir, const char *kernel, const char *initrd, str
 		snprintf(why, whylen, "entry %.12s", e->key);
 		return 1;
 	}
-	return 0;
+	return rejected ? -ESTALE : 0;
 }
 
 int kl_cache_remove_leftovers(const char *dir, void (*cb)(const char *name, const char *why, void *data),

@@ -81,11 +81,15 @@ int kl_cache_remove(const char *dir, const char *key);
 int kl_cache_remove_leftovers(const char *dir, void (*cb)(const char *name, const char *why, void *data),
 			      void *data);
 
+/* Why the source file behind s no longer is what was staged (gone, size,
+ * mtime, inode, first 64 KiB), or NULL when it still is. */
+const char *kl_cache_src_stale(const struct kl_cache_src *s);
+
 /*
  * Find the entry for these sources.  Returns 1 and the entry's files when
  * one matches (same path, size, mtime, inode and first 64 KiB) and its files
- * are intact (size and CRC-32C); 0 when there is none, with *ret_why saying
- * why not (no entry, stale, damaged).
+ * are intact (size and CRC-32C); 0 when there is no entry for them;
+ * -ESTALE when there is one but it is stale or damaged.  why says which.
  */
 int kl_cache_lookup(const char *dir, const char *kernel, const char *initrd, struct kl_cache_entry *ret_e,
 		    void **ret_vmlinux, size_t *ret_vlen, void **ret_cpio, size_t *ret_clen, char *why,

@@ -202,23 +202,16 @@ static int cmd_gc(const char *dir)
 		return 1;
 	}
 	for (i = 0; i < n; i++) {
-		struct stat st;
-		const char *why = NULL;
+		/* the same test kexec applies before using an entry */
+		const char *why = kl_cache_src_stale(&v[i].kernel), *which = "kernel";
 
-		if (stat(v[i].kernel.path, &st) < 0)
-			why = "kernel is gone";
-		else if ((uint64_t)st.st_size != v[i].kernel.size ||
-			 (int64_t)st.st_mtim.tv_sec * 1000000000 + st.st_mtim.tv_nsec != v[i].kernel.mtime_ns)
-			why = "kernel changed";
-		else if (v[i].has_initrd && stat(v[i].initrd.path, &st) < 0)
-			why = "initrd is gone";
-		else if (v[i].has_initrd && ((uint64_t)st.st_size != v[i].initrd.size ||
-					     (int64_t)st.st_mtim.tv_sec * 1000000000 + st.st_mtim.tv_nsec !=
-						     v[i].initrd.mtime_ns))
-			why = "initrd changed";
+		if (!why && v[i].has_initrd) {
+			why = kl_cache_src_stale(&v[i].initrd);
+			which = "initrd";
+		}
 		if (why) {
 			kl_cache_remove(dir, v[i].key);
-			printf("removed  %.12s %s (%s)\n", v[i].key, v[i].kernel.path, why);
+			printf("removed  %.12s %s (%s: %s)\n", v[i].key, v[i].kernel.path, which, why);
 		}
 	}
 	free(v);

@@ -165,7 +165,8 @@ static void stage_lookup_stale_damaged(void **state)
 		fputc(0x5a ^ 0xff, f);
 		fclose(f);
 	}
-	assert_int_equal(kl_cache_lookup(cache, kpath, ipath, &hit, &vm, &vlen, &cpio, &clen, why, sizeof(why)), 0);
+	assert_int_equal(kl_cache_lookup(cache, kpath, ipath, &hit, &vm, &vlen, &cpio, &clen, why, sizeof(why)),
+			 -ESTALE);
 	assert_non_null(strstr(why, "damaged"));
 	assert_int_not_equal(kl_cache_verify(cache, &e, NULL), 0);
 	/* staged again, then the source changes: stale */
@@ -175,8 +176,11 @@ static void stage_lookup_stale_damaged(void **state)
 
 		assert_int_equal(utimensat(AT_FDCWD, kpath, ts, 0), 0);
 	}
-	assert_int_equal(kl_cache_lookup(cache, kpath, ipath, &hit, &vm, &vlen, &cpio, &clen, why, sizeof(why)), 0);
+	assert_int_equal(kl_cache_lookup(cache, kpath, ipath, &hit, &vm, &vlen, &cpio, &clen, why, sizeof(why)),
+			 -ESTALE);
 	assert_non_null(strstr(why, "stale (mtime changed)"));
+	assert_non_null(kl_cache_src_stale(&e.kernel));
+	assert_null(kl_cache_src_stale(&e.initrd));
 }
 
 static int count_removed;
