@@ -47,6 +47,7 @@ struct kl_ctx {
 	size_t initrd_len;
 	void *vmlinux; /* decompressed payload from the preload cache */
 	size_t vmlinux_len;
+	char *proc_cmdline; /* /proc/cmdline, with --reuse-cmdline */
 };
 
 static void ctx_free(struct kl_ctx *c)
@@ -54,6 +55,7 @@ static void ctx_free(struct kl_ctx *c)
 	free(c->kernel);
 	free(c->initrd);
 	free(c->vmlinux);
+	free(c->proc_cmdline);
 }
 
 static void say(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
@@ -101,6 +103,12 @@ static int read_inputs(struct kl_ctx *c)
 	size_t raw_len = 0, out_len;
 	int r;
 
+	/* Read once for whichever system call ends up used. */
+	if (o->reuse_cmdline &&
+	    kl_read_file(c->sys->root, "/proc/cmdline", 64 * 1024, &c->proc_cmdline, NULL, &err) < 0) {
+		say("--reuse-cmdline: %s", err.msg);
+		return KL_EXIT_FAIL;
+	}
 	if (read_user_file("kernel", o->kernel, KL_KERNEL_FILE_MAX, &raw, &raw_len) < 0)
 		return KL_EXIT_USAGE;
 	c->kernel_comp = kl_comp_detect(raw, raw_len);
@@ -224,7 +232,6 @@ static int load_legacy(struct kl_ctx *c)
 		.reuse_video_type = o->reuse_video_type,
 		.corrupt_digest = o->test_corrupt_digest,
 	};
-	_cleanup_free_ char *proc_cmdline = NULL;
 	struct kl_err err = { { 0 } };
 	struct kl_plan plan = { 0 };
 	int r, ret = KL_EXIT_FAIL;
@@ -233,14 +240,7 @@ static int load_legacy(struct kl_ctx *c)
 		say("loading a crash kernel (-p) needs kexec_file_load; kexec_load crash loading is not implemented");
 		return KL_EXIT_FAIL;
 	}
-	if (o->reuse_cmdline) {
-		r = kl_read_file(c->sys->root, "/proc/cmdline", 64 * 1024, &proc_cmdline, NULL, &err);
-		if (r < 0) {
-			say("--reuse-cmdline: %s", err.msg);
-			return KL_EXIT_FAIL;
-		}
-		lo.reuse_cmdline = proc_cmdline;
-	}
+	lo.reuse_cmdline = c->proc_cmdline;
 	if (c->sys->getrandom(lo.rng_seed, sizeof(lo.rng_seed)) < 0 ||
 	    c->sys->getrandom(lo.kaslr_random, sizeof(lo.kaslr_random)) < 0) {
 		say("cannot get random bytes for the new kernel's RNG seed");
@@ -294,18 +294,13 @@ static int load_file(struct kl_ctx *c)
 {
 	const struct kl_opts *o = c->o;
 	_cleanup_close_ int kfd = -1, ifd = -1;
-	_cleanup_free_ char *proc_cmdline = NULL, *cmdline = NULL;
+	_cleanup_free_ char *cmdline = NULL;
 	struct kl_err err = { { 0 } };
 	unsigned long flags = 0;
 	int r;
 
-	if (o->reuse_cmdline &&
-	    kl_read_file(c->sys->root, "/proc/cmdline", 64 * 1024, &proc_cmdline, NULL, &err) < 0) {
-		say("--reuse-cmdline: %s", err.msg);
-		return KL_EXIT_FAIL;
-	}
 	/* The kernel checks the length against its own limit. */
-	r = kl_cmdline_build(proc_cmdline, o->cmdline, 64 * 1024, &cmdline, &err);
+	r = kl_cmdline_build(c->proc_cmdline, o->cmdline, 64 * 1024, &cmdline, &err);
 	if (r < 0) {
 		say("%s", err.msg);
 		return KL_EXIT_FAIL;

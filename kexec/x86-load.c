@@ -242,6 +242,13 @@ static int build_params(uint8_t *buf, uint64_t addr, const struct x86_image *img
 	return 0;
 }
 
+/* The highest address a bzImage's kernel may reach (boot.rst,
+ * XLF_CAN_BE_LOADED_ABOVE_4G), within --mem-max. */
+static uint64_t bzimage_kernel_max(const struct kl_bzimage *z, const struct kl_load_opts *o)
+{
+	return limit((z->xloadflags & KL_XLF_CAN_BE_LOADED_ABOVE_4G) ? UINT64_MAX : FOUR_GIB, o);
+}
+
 /* What boot_params and placement take from a bzImage's setup header. */
 static void image_from_bzimage(struct x86_image *img, const struct kl_bzimage *z)
 {
@@ -489,7 +496,7 @@ static int load_bzimage(const struct kl_sysinfo *si, const struct kl_load_opts *
 
 	memsz = kl_align_up(KL_MAX((uint64_t)z.init_size, (uint64_t)z.kernel_len), KL_PAGE_SIZE);
 	kmin = KL_MAX(floor_min(o), z.pref_address);
-	kmax = limit((z.xloadflags & KL_XLF_CAN_BE_LOADED_ABOVE_4G) ? UINT64_MAX : FOUR_GIB, o);
+	kmax = bzimage_kernel_max(&z, o);
 	if (!z.relocatable) {
 		/* boot.rst: a non-relocatable kernel runs at pref_address. */
 		kmin = z.pref_address;
@@ -708,7 +715,7 @@ static int load_bzimage_decompressed(const struct kl_sysinfo *si, const struct k
 	r = freeset_for(si, o, &fs, err);
 	if (r < 0)
 		goto out;
-	kmax = limit((z.xloadflags & KL_XLF_CAN_BE_LOADED_ABOVE_4G) ? UINT64_MAX : FOUR_GIB, o);
+	kmax = bzimage_kernel_max(&z, o);
 	{
 		struct kl_place_req req = { .size = span, .align = align,
 					    .min = KL_MAX(floor_min(o), base), .max = kmax, .top_down = true };
