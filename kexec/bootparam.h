@@ -83,6 +83,12 @@
 #define KL_SETUP_E820_EXT 1
 #define KL_SETUP_RNG_SEED 9
 #define KL_SETUP_DATA_HDR_SIZE 16 /* u64 next, u32 type, u32 len */
+/* SETUP_INDIRECT: the node's data is a struct setup_indirect {u32 type,
+ * u32 reserved, u64 len, u64 addr} pointing at bytes elsewhere; the kernel
+ * keeps [addr, addr+len) reserved and sysfs shows those bytes (5.x and
+ * later, Documentation/arch/x86/boot.rst). */
+#define KL_SETUP_INDIRECT 0x80000000U
+#define KL_SETUP_INDIRECT_SIZE 24
 
 /* Pin the offsets against a packed mirror of the kernel's struct layout. */
 struct kl_bp_layout {

@@ -27,6 +27,8 @@ enum {
 	OPT_VERIFY,
 	OPT_PRELOAD_DECOMPRESSED,
 	OPT_PRESERVE,
+	OPT_HANDOFF_FILE,
+	OPT_HANDOFF_FROM_PREVIOUS,
 };
 
 static const struct option kl_long_options[] = {
@@ -65,6 +67,8 @@ static const struct option kl_long_options[] = {
 	{ "verify", required_argument, NULL, OPT_VERIFY },
 	{ "preload-decompressed", no_argument, NULL, OPT_PRELOAD_DECOMPRESSED },
 	{ "preserve", required_argument, NULL, OPT_PRESERVE },
+	{ "handoff-file", required_argument, NULL, OPT_HANDOFF_FILE },
+	{ "handoff-from-previous", no_argument, NULL, OPT_HANDOFF_FROM_PREVIOUS },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -98,12 +102,22 @@ void kl_cli_usage(FILE *f)
 	      "      --mem-max=ADDR       highest physical address a segment may use (exclusive)\n"
 	      "      --reuse-video-type   hand the running screen_info to the new kernel as is\n"
 	      "      --noefi              do not hand EFI runtime information to the new kernel\n"
-	      "      --preserve=NAME:START+SIZE[:pmem|reserved]\n"
+	      "      --preserve=NAME:START+SIZE[:pmem|reserved][:nodigest]\n"
 	      "                           keep a range the running kernel does not use (from\n"
 	      "                           memmap=SIZE!START or memmap=SIZE$START): no segment\n"
 	      "                           lands in it, the new kernel's e820 marks it pmem\n"
 	      "                           (default) or reserved, and the handoff table lists it\n"
+	      "                           with the SHA-256 of its contents now (read through\n"
+	      "                           /dev/pmemN or /dev/mem; :nodigest skips that)\n"
 	      "                           (kexec_load only; repeatable; K, M, G suffixes)\n"
+	      "      --handoff-file=NAME[:KIND]=PATH\n"
+	      "                           carry the file's bytes across in memory the new\n"
+	      "                           kernel keeps reserved, listed in the handoff table\n"
+	      "                           with their SHA-256 (kexec_load only; repeatable)\n"
+	      "      --handoff-from-previous\n"
+	      "                           hand over again what this kernel received, after\n"
+	      "                           checking every digest; a --preserve or --handoff-file\n"
+	      "                           of the same name replaces the received entry\n"
 	      "\n"
 	      "System call (default -a):\n"
 	      "  -a, --kexec-syscall-auto kexec_file_load, falling back to kexec_load when it is\n"
@@ -111,7 +125,8 @@ void kl_cli_usage(FILE *f)
 	      "  -c, --kexec-syscall      kexec_load with our purgatory\n"
 	      "  -s, --kexec-file-syscall kexec_file_load only; exit 253 when it is refused\n"
 	      "  Options only kexec_load honours (-i, --verify, --preload-decompressed, --preserve,\n"
-	      "  --mem-min, --mem-max, --console-serial, --serial, --serial-baud, --noefi,\n"
+	      "  --handoff-file, --handoff-from-previous, --mem-min, --mem-max, --console-serial,\n"
+	      "  --serial, --serial-baud, --noefi,\n"
 	      "  -t elf-x86_64, ELF or compressed images)\n"
 	      "  select kexec_load under -a (-d says why) and are refused with -s.\n"
 	      "\n"
@@ -333,6 +348,19 @@ int kl_cli_parse(int argc, char **argv, struct kl_opts *ret, char *errbuf, size_
 			o.nr_preserve++;
 			break;
 		}
+		case OPT_HANDOFF_FILE: {
+			struct kl_err err = { { 0 } };
+
+			if (o.nr_blobs == KL_BLOBS_MAX)
+				return usage_err(errbuf, errlen, "at most %d --handoff-file blobs", KL_BLOBS_MAX);
+			if (kl_blob_parse(optarg, &o.blobs[o.nr_blobs], &err) < 0)
+				return usage_err(errbuf, errlen, "%s", err.msg);
+			o.nr_blobs++;
+			break;
+		}
+		case OPT_HANDOFF_FROM_PREVIOUS:
+			o.handoff_from_previous = true;
+			break;
 		case '?':
 			if (optopt == '?') {
 				o.help = true;
@@ -358,6 +386,20 @@ int kl_cli_parse(int argc, char **argv, struct kl_opts *ret, char *errbuf, size_
 	if (o.mem_min_set && o.mem_max_set && o.mem_min >= o.mem_max)
 		return usage_err(errbuf, errlen, "--mem-min (0x%llx) must be below --mem-max (0x%llx)",
 				 (unsigned long long)o.mem_min, (unsigned long long)o.mem_max);
+	{
+		/* a handoff entry is found by its name: one of each */
+		const char *names[KL_PRESERVE_MAX + KL_BLOBS_MAX];
+		size_t n = 0, i, j;
+
+		for (i = 0; i < o.nr_preserve; i++)
+			names[n++] = o.preserve[i].name;
+		for (i = 0; i < o.nr_blobs; i++)
+			names[n++] = o.blobs[i].name;
+		for (i = 0; i < n; i++)
+			for (j = 0; j < i; j++)
+				if (!strcmp(names[i], names[j]))
+					return usage_err(errbuf, errlen, "handoff name '%s' is given twice", names[i]);
+	}
 	*ret = o;
 	return 0;
 }
@@ -366,6 +408,10 @@ const char *kl_cli_legacy_reason(const struct kl_opts *o)
 {
 	if (o->nr_preserve)
 		return "--preserve";
+	if (o->nr_blobs)
+		return "--handoff-file";
+	if (o->handoff_from_previous)
+		return "--handoff-from-previous";
 	if (o->preload_decompressed)
 		return "--preload-decompressed";
 	if (o->no_checks)

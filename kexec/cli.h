@@ -37,6 +37,9 @@ struct kl_opts {
 	bool preload_decompressed;
 	struct kl_preserve preserve[KL_PRESERVE_MAX];
 	size_t nr_preserve;
+	struct kl_blob blobs[KL_BLOBS_MAX]; /* --handoff-file, data not read yet */
+	size_t nr_blobs;
+	bool handoff_from_previous;
 	enum kl_syscall_mode mode;
 	const char *type;
 	uint64_t mem_min, mem_max;

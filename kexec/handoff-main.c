@@ -17,6 +17,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "kexec/handoff-io.h"
 #include "kexec/handoff.h"
 #include "kexec/sysinfo.h"
 #include "kexec/util.h"
@@ -33,9 +34,9 @@ static void usage(FILE *f)
 	      "  verify             check the table, and the digest of every region and blob\n"
 	      "                     that has one; exit 1 on any mismatch\n"
 	      "  path NAME          where a preserved region is reached: /dev/pmemN, or\n"
-	      "                     /dev/mem at an offset\n"
-	      "  get NAME [-o FILE] write an inline blob's bytes (stdout by default), only\n"
-	      "                     when its digest matches\n"
+	      "                     a device at an offset (/dev/mem)\n"
+	      "  get NAME [-o FILE] write a blob's bytes (stdout by default), only when its\n"
+	      "                     digest matches\n"
 	      "\n"
 	      "Options:\n"
 	      "  -o, --output=FILE  for get\n"
@@ -48,50 +49,20 @@ static void usage(FILE *f)
 	      f);
 }
 
-/* Find and decode the table; *ret_buf keeps the bytes the entries point into. */
+/* Find and decode the table; *ret_buf keeps the bytes the entries point into.
+ * Returns an exit code. */
 static int load_table(struct kl_handoff *t, void **ret_buf)
 {
-	char dir[PATH_MAX];
-	DIR *d;
-	struct dirent *de;
-	int found = 0;
+	struct kl_err err = { { 0 } };
+	int r = kl_ho_table_read(root, t, ret_buf, &err);
 
-	snprintf(dir, sizeof(dir), "%s/sys/kernel/boot_params/setup_data", root);
-	d = opendir(dir);
-	if (!d) {
-		fprintf(stderr, "kexec-handoff: no %s: this kernel has no setup_data\n", dir);
+	if (r == -ENOENT) {
+		fprintf(stderr, "kexec-handoff: %s\n", err.msg);
 		return 2;
 	}
-	while ((de = readdir(d)) && !found) {
-		char p[PATH_MAX + 300];
-		_cleanup_free_ char *type = NULL, *data = NULL;
-		size_t len = 0;
-		struct kl_err err = { { 0 } };
-
-		if (de->d_name[0] == '.')
-			continue;
-		snprintf(p, sizeof(p), "/sys/kernel/boot_params/setup_data/%s/type", de->d_name);
-		if (kl_read_file(root, p, 64, &type, NULL, NULL) < 0 ||
-		    strtoul(type, NULL, 16) != KL_HO_SETUP_TYPE)
-			continue;
-		snprintf(p, sizeof(p), "/sys/kernel/boot_params/setup_data/%s/data", de->d_name);
-		if (kl_read_file(root, p, KL_HO_MAX_SIZE, &data, &len, &err) < 0) {
-			fprintf(stderr, "kexec-handoff: %s\n", err.msg);
-			closedir(d);
-			return 1;
-		}
-		if (kl_handoff_decode(data, len, t, &err) < 0) {
-			fprintf(stderr, "kexec-handoff: the handoff table is not usable: %s\n", err.msg);
-			closedir(d);
-			return 1;
-		}
-		*ret_buf = TAKE_PTR(data);
-		found = 1;
-	}
-	closedir(d);
-	if (!found) {
-		fprintf(stderr, "kexec-handoff: no handoff table among this kernel's setup_data\n");
-		return 2;
+	if (r < 0) {
+		fprintf(stderr, "kexec-handoff: the handoff table is not usable: %s\n", err.msg);
+		return 1;
 	}
 	return 0;
 }
@@ -109,44 +80,6 @@ static const struct kl_ho_entry *find(const struct kl_handoff *t, const char *na
 		if (!strcmp(t->e[i].name, name))
 			return &t->e[i];
 	return NULL;
-}
-
-/* /dev/pmemN whose namespace starts at start, from sysfs. */
-static int pmem_path(uint64_t start, char *out, size_t outlen)
-{
-	char dir[PATH_MAX];
-	DIR *d;
-	struct dirent *de;
-	int r = -ENOENT;
-
-	snprintf(dir, sizeof(dir), "%s/sys/block", root);
-	d = opendir(dir);
-	if (!d)
-		return -ENOENT;
-	while ((de = readdir(d)) && r < 0) {
-		char p[PATH_MAX + 300];
-		_cleanup_free_ char *res = NULL;
-
-		if (strncmp(de->d_name, "pmem", 4) != 0)
-			continue;
-		snprintf(p, sizeof(p), "/sys/block/%s/device/resource", de->d_name);
-		if (kl_read_file(root, p, 64, &res, NULL, NULL) == 0 && strtoull(res, NULL, 0) == start) {
-			snprintf(out, outlen, "/dev/%s", de->d_name);
-			r = 0;
-		}
-	}
-	closedir(d);
-	return r;
-}
-
-static int digest_ok(const struct kl_ho_entry *e, const void *bytes, size_t n)
-{
-	uint8_t d[32];
-
-	if (e->digest_alg != KL_HO_DIGEST_SHA256)
-		return -1; /* nothing to check */
-	EVP_Digest(bytes, n, d, NULL, EVP_sha256(), NULL);
-	return memcmp(d, e->sha256, 32) == 0;
 }
 
 int main(int argc, char **argv)
@@ -218,18 +151,14 @@ int main(int argc, char **argv)
 		r = 0;
 		printf("table ok: %zu record(s), checksum valid\n", t.n);
 		for (i = 0; i < t.n; i++) {
-			const struct kl_ho_entry *e = &t.e[i];
+			struct kl_err err = { { 0 } };
+			int ok = kl_ho_entry_check(root, &t.e[i], &err);
 
-			if (e->type == KL_HO_BLOB && e->storage == KL_HO_INLINE) {
-				int ok = digest_ok(e, e->data, (size_t)e->len);
-
-				printf("%-8s %s\n", ok < 0 ? "no-digest" : ok ? "ok" : "MISMATCH", e->name);
-				if (ok == 0)
-					r = 1;
+			if (ok < 0) {
+				printf("%-9s %s: %s\n", ok == -EBADMSG ? "MISMATCH" : "UNREADABLE", t.e[i].name, err.msg);
+				r = 1;
 			} else {
-				/* region contents and blobs in memory: digests are
-				 * not written by this release (kexec-handoff(5)) */
-				printf("%-8s %s\n", e->digest_alg ? "unchecked" : "no-digest", e->name);
+				printf("%-9s %s\n", ok ? "ok" : "no-digest", t.e[i].name);
 			}
 		}
 	} else {
@@ -245,37 +174,49 @@ int main(int argc, char **argv)
 			r = 1;
 		} else if (!strcmp(cmd, "path")) {
 			char p[PATH_MAX];
+			uint64_t off;
 
-			r = 0;
+			r = 1;
+			kl_ho_region_path(root, e->start, e->size, p, sizeof(p), &off);
 			if (e->type != KL_HO_REGION) {
 				fprintf(stderr, "kexec-handoff: %s is not a region\n", e->name);
-				r = 1;
-			} else if (e->keep == KL_HO_KEEP_PMEM && pmem_path(e->start, p, sizeof(p)) == 0) {
-				printf("%s\n", p);
-			} else if (e->keep == KL_HO_KEEP_PMEM) {
-				fprintf(stderr, "kexec-handoff: no /dev/pmem device starts at 0x%" PRIx64
-						" (load nd_e820 and nd_pmem)\n", e->start);
-				r = 1;
+			} else if (e->keep == KL_HO_KEEP_PMEM && !strcmp(p, "/dev/mem")) {
+				fprintf(stderr, "kexec-handoff: no /dev/pmem device holds 0x%" PRIx64 "+0x%" PRIx64
+						" (load nd_e820 and nd_pmem)\n", e->start, e->size);
 			} else {
-				printf("/dev/mem offset 0x%" PRIx64 " length 0x%" PRIx64 "\n", e->start, e->size);
+				r = 0;
+				if (!strcmp(p, "/dev/mem") || off)
+					printf("%s offset 0x%" PRIx64 " length 0x%" PRIx64 "\n", p, off, e->size);
+				else
+					printf("%s\n", p);
 			}
 		} else { /* get */
-			if (e->type != KL_HO_BLOB || e->storage != KL_HO_INLINE) {
-				fprintf(stderr, "kexec-handoff: %s is not an inline blob\n", e->name);
-				r = 1;
-			} else if (digest_ok(e, e->data, (size_t)e->len) == 0) {
-				fprintf(stderr, "kexec-handoff: %s: digest mismatch; its bytes are not given out\n", e->name);
-				r = 1;
+			struct kl_err err = { { 0 } };
+			_cleanup_free_ void *mem = NULL;
+			const void *bytes = NULL;
+			size_t len = 0;
+
+			r = 1;
+			if (e->type != KL_HO_BLOB) {
+				fprintf(stderr, "kexec-handoff: %s is a region, not a blob (see: path %s)\n", e->name,
+					e->name);
+			} else if (e->storage == KL_HO_INLINE) {
+				if (kl_ho_entry_check(root, e, &err) < 0)
+					fprintf(stderr, "kexec-handoff: %s; its bytes are not given out\n", err.msg);
+				else
+					bytes = e->data, len = (size_t)e->len;
+			} else if (kl_ho_blob_read(root, e, &mem, &len, &err) < 0) {
+				fprintf(stderr, "kexec-handoff: %s; its bytes are not given out\n", err.msg);
 			} else {
+				bytes = mem;
+			}
+			if (bytes) {
 				FILE *f = output ? fopen(output, "wb") : stdout;
 
-				if (!f || fwrite(e->data, 1, (size_t)e->len, f) != (size_t)e->len ||
-				    (output && fclose(f))) {
+				if (!f || fwrite(bytes, 1, len, f) != len || (output && fclose(f)))
 					fprintf(stderr, "kexec-handoff: cannot write %s\n", output ? output : "stdout");
-					r = 1;
-				} else {
+				else
 					r = 0;
-				}
 			}
 		}
 	}

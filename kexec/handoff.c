@@ -295,12 +295,44 @@ int kl_preserve_parse(const char *arg, struct kl_preserve *ret, struct kl_err *e
 		return kl_fail(err, -EINVAL, "--preserve=%s: the name must be printable, without spaces", arg);
 	if (parse_size(colon + 1, &s, &p.start) < 0 || *s != '+' || parse_size(s + 1, &s, &p.size) < 0)
 		return kl_fail(err, -EINVAL, "--preserve=%s: expected NAME:START+SIZE[:pmem|reserved]", arg);
-	if (!strcmp(s, ":reserved"))
+	/* then :pmem or :reserved, and :nodigest, in that order */
+	if (!strncmp(s, ":reserved", 9) && (!s[9] || s[9] == ':')) {
 		p.keep = KL_HO_KEEP_RESERVED;
-	else if (*s && strcmp(s, ":pmem") != 0)
-		return kl_fail(err, -EINVAL, "--preserve=%s: keep it as pmem or reserved", arg);
+		s += 9;
+	} else if (!strncmp(s, ":pmem", 5) && (!s[5] || s[5] == ':')) {
+		s += 5;
+	}
+	if (!strcmp(s, ":nodigest"))
+		p.no_digest = true;
+	else if (*s)
+		return kl_fail(err, -EINVAL, "--preserve=%s: after the size: :pmem or :reserved, then :nodigest", arg);
 	if (!p.size || p.start % 4096 || p.size % 4096 || __builtin_add_overflow(p.start, p.size, &end))
 		return kl_fail(err, -EINVAL, "--preserve=%s: start and size must be page aligned, size not 0", arg);
 	*ret = p;
+	return 0;
+}
+
+int kl_blob_parse(const char *arg, struct kl_blob *ret, struct kl_err *err)
+{
+	struct kl_blob b = { 0 };
+	const char *eq = strchr(arg, '='), *colon;
+	size_t n;
+
+	if (!eq || eq == arg || !eq[1])
+		return kl_fail(err, -EINVAL, "--handoff-file=%s: expected NAME[:KIND]=PATH", arg);
+	colon = memchr(arg, ':', (size_t)(eq - arg));
+	n = (size_t)((colon ? colon : eq) - arg);
+	if (n > KL_HO_NAME_MAX)
+		return kl_fail(err, -EINVAL, "--handoff-file=%s: the name is longer than %d", arg, KL_HO_NAME_MAX);
+	memcpy(b.name, arg, n);
+	if (colon) {
+		if ((size_t)(eq - colon - 1) > KL_HO_KIND_MAX)
+			return kl_fail(err, -EINVAL, "--handoff-file=%s: the kind is longer than %d", arg, KL_HO_KIND_MAX);
+		memcpy(b.kind, colon + 1, (size_t)(eq - colon - 1));
+	}
+	if (check_name(b.name, KL_HO_NAME_MAX, false) < 0 || check_name(b.kind, KL_HO_KIND_MAX, true) < 0)
+		return kl_fail(err, -EINVAL, "--handoff-file=%s: name and kind must be printable, without spaces", arg);
+	b.path = eq + 1;
+	*ret = b;
 	return 0;
 }

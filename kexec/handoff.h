@@ -59,6 +59,8 @@
 /* setup_data type of the node carrying the table: far from the kernel's
  * own (1..10 and SETUP_INDIRECT's 1<<31); "KLHO" in ASCII. */
 #define KL_HO_SETUP_TYPE 0x4f484c4bU
+/* setup_indirect type of the nodes that point at in-memory blobs ("KLHB") */
+#define KL_HO_BLOB_SETUP_TYPE 0x42484c4bU
 
 enum kl_ho_type {
 	KL_HO_REGION = 1,
@@ -94,16 +96,37 @@ struct kl_ho_entry {
 	const uint8_t *data; /* storage inline: points into the decoded table */
 };
 
-/* A range to keep across the jump: --preserve=NAME:START+SIZE[:pmem|reserved] */
+/* A range to keep across the jump:
+ * --preserve=NAME:START+SIZE[:pmem|reserved][:nodigest] */
 #define KL_PRESERVE_MAX 16
 struct kl_preserve {
 	char name[KL_HO_NAME_MAX + 1];
 	uint64_t start, size;
 	uint32_t keep; /* KL_HO_KEEP_PMEM (default) or KL_HO_KEEP_RESERVED */
+	bool no_digest; /* :nodigest: record no SHA-256 of the contents */
+	/* filled in before planning: the contents' digest, unless no_digest */
+	uint32_t digest_alg;
+	uint8_t sha256[32];
 };
 
 /* Parse the option's argument; sizes take K, M, G or T (powers of 1024). */
 int kl_preserve_parse(const char *arg, struct kl_preserve *ret, struct kl_err *err);
+
+/* Bytes to carry across: --handoff-file=NAME[:KIND]=PATH.  They travel as
+ * one kexec segment that the new kernel keeps reserved (an indirect
+ * setup_data node each), recorded as in-memory blobs with their SHA-256. */
+#define KL_BLOBS_MAX 32
+#define KL_BLOB_FILE_MAX (1ULL << 30)
+struct kl_blob {
+	char name[KL_HO_NAME_MAX + 1];
+	char kind[KL_HO_KIND_MAX + 1];
+	const char *path;    /* the file, or NULL when received from the previous kernel */
+	const uint8_t *data; /* filled in before planning */
+	uint64_t len;
+	uint8_t sha256[32];
+};
+
+int kl_blob_parse(const char *arg, struct kl_blob *ret, struct kl_err *err);
 
 struct kl_handoff {
 	struct kl_ho_entry *e;

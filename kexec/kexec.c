@@ -9,6 +9,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
+#include <openssl/evp.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,6 +20,7 @@
 #include "cli.h"
 #include "cmdline.h"
 #include "decompress.h"
+#include "handoff-io.h"
 #include "initramfs.h"
 #include "kexec.h"
 #include "log.h"
@@ -48,10 +50,21 @@ struct kl_ctx {
 	void *vmlinux; /* decompressed payload from the preload cache */
 	size_t vmlinux_len;
 	char *proc_cmdline; /* /proc/cmdline, with --reuse-cmdline */
+	/* the handoff as loaded: what --handoff-from-previous received, then
+	 * the options' own entries, digests filled in */
+	struct kl_preserve preserve[KL_PRESERVE_MAX];
+	size_t nr_preserve;
+	struct kl_blob blobs[KL_BLOBS_MAX];
+	size_t nr_blobs;
+	void *blob_bytes[KL_BLOBS_MAX];
 };
 
 static void ctx_free(struct kl_ctx *c)
 {
+	size_t i;
+
+	for (i = 0; i < c->nr_blobs; i++)
+		free(c->blob_bytes[i]);
 	free(c->kernel);
 	free(c->initrd);
 	free(c->vmlinux);
@@ -173,6 +186,196 @@ static int read_inputs(struct kl_ctx *c)
 	return KL_EXIT_OK;
 }
 
+static bool named_by_options(const struct kl_opts *o, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < o->nr_preserve; i++)
+		if (!strcmp(o->preserve[i].name, name))
+			return true;
+	for (i = 0; i < o->nr_blobs; i++)
+		if (!strcmp(o->blobs[i].name, name))
+			return true;
+	return false;
+}
+
+static int add_blob(struct kl_ctx *c, const char *name, const char *kind, void *bytes, size_t len)
+{
+	struct kl_blob *b;
+
+	if (c->nr_blobs == KL_BLOBS_MAX) {
+		free(bytes);
+		say("more than %d handoff blobs", KL_BLOBS_MAX);
+		return -E2BIG;
+	}
+	b = &c->blobs[c->nr_blobs];
+	*b = (struct kl_blob){ .data = bytes, .len = len };
+	snprintf(b->name, sizeof(b->name), "%s", name);
+	snprintf(b->kind, sizeof(b->kind), "%s", kind);
+	EVP_Digest(bytes, len, b->sha256, NULL, EVP_sha256(), NULL);
+	c->blob_bytes[c->nr_blobs++] = bytes;
+	return 0;
+}
+
+/* --handoff-from-previous: every entry this kernel received, checked
+ * against its digest, becomes an entry of the next table (unless an
+ * option names it again).  Returns an exit code. */
+static int take_previous(struct kl_ctx *c)
+{
+	const char *root = c->sys->root;
+	struct kl_err err = { { 0 } };
+	struct kl_handoff t = { 0 };
+	_cleanup_free_ void *tbuf = NULL;
+	int ret = KL_EXIT_FAIL, r;
+	size_t i;
+
+	if (kl_ho_table_read(root, &t, &tbuf, &err) < 0) {
+		say("--handoff-from-previous: %s", err.msg);
+		return KL_EXIT_FAIL;
+	}
+	if (t.skipped) {
+		say("--handoff-from-previous: the table holds %zu record(s) of kinds this kexec does not know "
+		    "and could not hand over; nothing loaded", t.skipped);
+		goto out;
+	}
+	for (i = 0; i < t.n; i++) {
+		const struct kl_ho_entry *e = &t.e[i];
+
+		if (named_by_options(c->o, e->name)) {
+			kl_debug("kexec: --handoff-from-previous: %s is given again; the new entry replaces it\n",
+				 e->name);
+			continue;
+		}
+		if (e->type == KL_HO_REGION) {
+			struct kl_preserve *p = &c->preserve[c->nr_preserve];
+
+			r = kl_ho_entry_check(root, e, &err);
+			if (r < 0) {
+				say("--handoff-from-previous: %s; nothing loaded", err.msg);
+				goto out;
+			}
+			if (c->nr_preserve == KL_PRESERVE_MAX) {
+				say("--handoff-from-previous: more than %d preserved ranges", KL_PRESERVE_MAX);
+				goto out;
+			}
+			*p = (struct kl_preserve){ .start = e->start, .size = e->size, .keep = e->keep,
+						   .no_digest = r == 0, .digest_alg = e->digest_alg };
+			memcpy(p->sha256, e->sha256, 32);
+			snprintf(p->name, sizeof(p->name), "%s", e->name);
+			c->nr_preserve++;
+			kl_debug("kexec: --handoff-from-previous: region %s%s\n", e->name,
+				 r ? ", SHA-256 checked" : " (no digest recorded)");
+		} else {
+			void *bytes = NULL;
+			size_t len = 0;
+
+			if (e->storage == KL_HO_INLINE) {
+				r = kl_ho_entry_check(root, e, &err);
+				bytes = r < 0 ? NULL : malloc(KL_MAX((size_t)e->len, (size_t)1));
+				if (bytes)
+					memcpy(bytes, e->data, (size_t)e->len);
+				else if (r >= 0)
+					r = -ENOMEM;
+				len = (size_t)e->len;
+			} else {
+				r = kl_ho_blob_read(root, e, &bytes, &len, &err);
+			}
+			if (r < 0) {
+				say("--handoff-from-previous: %s; nothing loaded", err.msg[0] ? err.msg : strerror(-r));
+				goto out;
+			}
+			if (add_blob(c, e->name, e->kind, bytes, len) < 0)
+				goto out;
+			kl_debug("kexec: --handoff-from-previous: blob %s, %zu bytes, SHA-256 checked\n", e->name, len);
+		}
+	}
+	ret = KL_EXIT_OK;
+out:
+	kl_handoff_free(&t);
+	return ret;
+}
+
+static void put_hex(FILE *f, const uint8_t *b, size_t n)
+{
+	while (n--)
+		fprintf(f, "%02x", *b++);
+}
+
+/* What the handoff table will list (addresses of blobs come with the plan). */
+static void print_handoff(const struct kl_ctx *c, FILE *f)
+{
+	size_t i;
+
+	for (i = 0; i < c->nr_preserve; i++) {
+		const struct kl_preserve *p = &c->preserve[i];
+
+		fprintf(f, "handoff:  region %s [0x%" PRIx64 "-0x%" PRIx64 ") %s sha256=", p->name, p->start,
+			p->start + p->size, p->keep == KL_HO_KEEP_PMEM ? "pmem" : "reserved");
+		if (p->digest_alg == KL_HO_DIGEST_SHA256)
+			put_hex(f, p->sha256, 32);
+		else
+			fputs("none", f);
+		fputc('\n', f);
+	}
+	for (i = 0; i < c->nr_blobs; i++) {
+		const struct kl_blob *b = &c->blobs[i];
+
+		fprintf(f, "handoff:  blob %s kind=%s %" PRIu64 " bytes sha256=", b->name, b->kind[0] ? b->kind : "-",
+			b->len);
+		put_hex(f, b->sha256, 32);
+		fputc('\n', f);
+	}
+}
+
+/* The handoff entries of this load: received ones, then the options'
+ * (ranges digested now, files read now).  Returns an exit code. */
+static int prepare_handoff(struct kl_ctx *c)
+{
+	const struct kl_opts *o = c->o;
+	struct kl_err err = { { 0 } };
+	size_t i;
+	int r;
+
+	if (o->handoff_from_previous) {
+		r = take_previous(c);
+		if (r != KL_EXIT_OK)
+			return r;
+	}
+	for (i = 0; i < o->nr_preserve; i++) {
+		struct kl_preserve *p = &c->preserve[c->nr_preserve];
+
+		if (c->nr_preserve == KL_PRESERVE_MAX) {
+			say("more than %d preserved ranges", KL_PRESERVE_MAX);
+			return KL_EXIT_FAIL;
+		}
+		*p = o->preserve[i];
+		c->nr_preserve++;
+		if (p->no_digest)
+			continue;
+		/* the contents as they are now: write nothing to the range
+		 * after loading, or the next kernel's check fails */
+		if (kl_ho_region_sha256(c->sys->root, p->start, p->size, p->sha256, &err) < 0) {
+			say("--preserve=%s: %s (add :nodigest to keep it without a digest)", p->name, err.msg);
+			return KL_EXIT_FAIL;
+		}
+		p->digest_alg = KL_HO_DIGEST_SHA256;
+	}
+	for (i = 0; i < o->nr_blobs; i++) {
+		void *bytes;
+		size_t len;
+
+		if (kl_read_regular(o->blobs[i].path, KL_BLOB_FILE_MAX, &bytes, &len, &err) < 0) {
+			say("--handoff-file %s", err.msg);
+			return KL_EXIT_USAGE;
+		}
+		if (add_blob(c, o->blobs[i].name, o->blobs[i].kind, bytes, len) < 0)
+			return KL_EXIT_FAIL;
+	}
+	if (o->debug || o->dry_run)
+		print_handoff(c, o->dry_run ? stdout : stderr);
+	return KL_EXIT_OK;
+}
+
 /* Why this load must use kexec_load, or NULL. */
 static const char *legacy_reason(const struct kl_ctx *c)
 {
@@ -226,7 +429,6 @@ static int load_legacy(struct kl_ctx *c)
 		.console_serial = o->console_serial,
 		.preload_decompressed = o->preload_decompressed,
 		.vmlinux = c->vmlinux, .vmlinux_len = c->vmlinux_len,
-		.preserve = o->preserve, .nr_preserve = o->nr_preserve,
 		.serial_port = o->serial_port, .serial_baud = o->serial_baud,
 		.mem_min = o->mem_min, .mem_max = o->mem_max_set ? o->mem_max : 0,
 		.reuse_video_type = o->reuse_video_type,
@@ -240,6 +442,13 @@ static int load_legacy(struct kl_ctx *c)
 		say("loading a crash kernel (-p) needs kexec_file_load; kexec_load crash loading is not implemented");
 		return KL_EXIT_FAIL;
 	}
+	r = prepare_handoff(c);
+	if (r != KL_EXIT_OK)
+		return r;
+	lo.preserve = c->preserve;
+	lo.nr_preserve = c->nr_preserve;
+	lo.blobs = c->blobs;
+	lo.nr_blobs = c->nr_blobs;
 	lo.reuse_cmdline = c->proc_cmdline;
 	if (c->sys->getrandom(lo.rng_seed, sizeof(lo.rng_seed)) < 0 ||
 	    c->sys->getrandom(lo.kaslr_random, sizeof(lo.kaslr_random)) < 0) {

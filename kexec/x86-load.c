@@ -141,9 +141,22 @@ static size_t e820_ext_count(const struct kl_memmap *e820)
 	return e820->n > KL_BP_E820_MAX ? e820->n - KL_BP_E820_MAX : 0;
 }
 
+/* What the handoff adds to boot_params: the table's node, and one
+ * SETUP_INDIRECT node per blob pointing at its bytes. */
+struct handoff_nodes {
+	const void *table;
+	size_t table_len;
+	const struct kl_blob *blobs;
+	const uint64_t *blob_addr;
+	size_t nr_blobs;
+};
+
+#define INDIRECT_NODE_SIZE kl_align_up(KL_SETUP_DATA_HDR_SIZE + KL_SETUP_INDIRECT_SIZE, 16)
+
 /* boot_params, command line, then setup_data nodes: SETUP_E820_EXT (when
- * more than 128 entries), SETUP_RNG_SEED, the handoff table (when any). */
-static size_t params_layout(const struct kl_memmap *e820, size_t cmdline_len, size_t table_len,
+ * more than 128 entries), SETUP_RNG_SEED, the handoff table (when any),
+ * an indirect node per blob. */
+static size_t params_layout(const struct kl_memmap *e820, size_t cmdline_len, const struct handoff_nodes *ho,
 			    size_t *ret_cmdline_off, size_t *ret_sd_off)
 {
 	size_t cmd = KL_BP_SIZE;
@@ -153,8 +166,9 @@ static size_t params_layout(const struct kl_memmap *e820, size_t cmdline_len, si
 	if (n)
 		end += kl_align_up(KL_SETUP_DATA_HDR_SIZE + n * KL_BP_E820_ENTRY_SIZE, 16);
 	end += kl_align_up(KL_SETUP_DATA_HDR_SIZE + KL_RNG_SEED_SIZE, 16);
-	if (table_len)
-		end += KL_SETUP_DATA_HDR_SIZE + table_len;
+	if (ho->table_len)
+		end += kl_align_up(KL_SETUP_DATA_HDR_SIZE + ho->table_len, 16);
+	end += ho->nr_blobs * INDIRECT_NODE_SIZE;
 	*ret_cmdline_off = cmd;
 	*ret_sd_off = sd;
 	return end;
@@ -162,14 +176,13 @@ static size_t params_layout(const struct kl_memmap *e820, size_t cmdline_len, si
 
 static int build_params(uint8_t *buf, uint64_t addr, const struct x86_image *img,
 			const struct kl_sysinfo *si, const struct kl_memmap *e820, const struct kl_load_opts *o,
-			const char *cmdline, uint64_t initrd_addr, size_t initrd_len, const void *table,
-			size_t table_len)
+			const char *cmdline, uint64_t initrd_addr, size_t initrd_len, const struct handoff_nodes *ho)
 {
-	size_t cmd_off, sd_off, n, i, len = strlen(cmdline);
+	size_t cmd_off, sd_off, n, i, len = strlen(cmdline), node_size;
 	uint64_t cmd_addr, prev_next_field = KL_HDR_SETUP_DATA;
 	uint8_t *bp = buf;
 
-	params_layout(e820, len, table_len, &cmd_off, &sd_off);
+	params_layout(e820, len, ho, &cmd_off, &sd_off);
 	if (img->setup) {
 		memcpy(bp + KL_HDR_START, img->setup + KL_HDR_START, img->hdr_end - KL_HDR_START);
 	} else {
@@ -228,15 +241,33 @@ static int build_params(uint8_t *buf, uint64_t addr, const struct x86_image *img
 	kl_put_le32(bp + sd_off + 8, KL_SETUP_RNG_SEED);
 	kl_put_le32(bp + sd_off + 12, KL_RNG_SEED_SIZE);
 	memcpy(bp + sd_off + KL_SETUP_DATA_HDR_SIZE, o->rng_seed, KL_RNG_SEED_SIZE);
-	if (table_len) {
+	node_size = kl_align_up(KL_SETUP_DATA_HDR_SIZE + KL_RNG_SEED_SIZE, 16);
+	if (ho->table_len) {
 		/* the handoff table, for the new kernel's userland
 		 * (/sys/kernel/boot_params/setup_data/N, kexec-handoff(5)) */
 		prev_next_field = sd_off;
-		sd_off += kl_align_up(KL_SETUP_DATA_HDR_SIZE + KL_RNG_SEED_SIZE, 16);
+		sd_off += node_size;
 		kl_put_le64(bp + prev_next_field, addr + sd_off);
 		kl_put_le32(bp + sd_off + 8, KL_HO_SETUP_TYPE);
-		kl_put_le32(bp + sd_off + 12, (uint32_t)table_len);
-		memcpy(bp + sd_off + KL_SETUP_DATA_HDR_SIZE, table, table_len);
+		kl_put_le32(bp + sd_off + 12, (uint32_t)ho->table_len);
+		memcpy(bp + sd_off + KL_SETUP_DATA_HDR_SIZE, ho->table, ho->table_len);
+		node_size = kl_align_up(KL_SETUP_DATA_HDR_SIZE + ho->table_len, 16);
+	}
+	for (i = 0; i < ho->nr_blobs; i++) {
+		/* the new kernel memblock-reserves [addr, addr+len) of an
+		 * indirect node and shows its bytes in sysfs */
+		uint8_t *ind;
+
+		prev_next_field = sd_off;
+		sd_off += node_size;
+		kl_put_le64(bp + prev_next_field, addr + sd_off);
+		kl_put_le32(bp + sd_off + 8, KL_SETUP_INDIRECT);
+		kl_put_le32(bp + sd_off + 12, KL_SETUP_INDIRECT_SIZE);
+		ind = bp + sd_off + KL_SETUP_DATA_HDR_SIZE;
+		kl_put_le32(ind, KL_HO_BLOB_SETUP_TYPE);
+		kl_put_le64(ind + 8, ho->blobs[i].len);
+		kl_put_le64(ind + 16, ho->blob_addr[i]);
+		node_size = INDIRECT_NODE_SIZE;
 	}
 	(void)si;
 	return 0;
@@ -274,6 +305,8 @@ static int finish_plan(struct kl_freeset *fs, const struct x86_image *img,
 	struct kl_handoff table = { 0 };
 	void *table_buf = NULL;
 	size_t table_len = 0;
+	uint64_t blob_addr[KL_BLOBS_MAX];
+	struct handoff_nodes ho;
 	uint8_t *buf;
 	int r;
 
@@ -301,6 +334,33 @@ static int finish_plan(struct kl_freeset *fs, const struct x86_image *img,
 			return r;
 	}
 
+	/* Blobs: one segment, each blob page aligned, anywhere in RAM (an
+	 * indirect setup_data node holds a 64-bit address). */
+	if (o->nr_blobs) {
+		uint64_t total = 0, off[KL_BLOBS_MAX], at;
+
+		for (i = 0; i < o->nr_blobs; i++) {
+			off[i] = total;
+			total += kl_align_up(KL_MAX(o->blobs[i].len, (uint64_t)1), KL_PAGE_SIZE);
+		}
+		r = place(fs, "handoff blobs",
+			  &(struct kl_place_req){ .size = total, .min = floor_min(o), .max = limit(UINT64_MAX, o),
+						  .top_down = true },
+			  &at, err);
+		if (r < 0)
+			return r;
+		buf = calloc(1, (size_t)total);
+		if (!buf)
+			return -ENOMEM;
+		for (i = 0; i < o->nr_blobs; i++) {
+			memcpy(buf + off[i], o->blobs[i].data, (size_t)o->blobs[i].len);
+			blob_addr[i] = at + off[i];
+		}
+		r = kl_plan_add(plan, "handoff", buf, (size_t)total, at, (size_t)total, err);
+		if (r < 0)
+			return r;
+	}
+
 	/* The new kernel's e820: the firmware's, with every preserved range
 	 * marked pmem or reserved so it never takes them for RAM. */
 	for (i = 0; i < si->firmware.n; i++) {
@@ -311,13 +371,26 @@ static int finish_plan(struct kl_freeset *fs, const struct x86_image *img,
 	for (i = 0; i < o->nr_preserve; i++) {
 		const struct kl_preserve *pr = &o->preserve[i];
 		struct kl_ho_entry he = { .type = KL_HO_REGION, .start = pr->start, .size = pr->size,
-					  .keep = pr->keep };
+					  .keep = pr->keep, .digest_alg = pr->digest_alg };
 
 		r = kl_memmap_carve(&e820, &(struct kl_range){ pr->start, pr->size },
 				    pr->keep == KL_HO_KEEP_PMEM ? KL_MEM_PRAM : KL_MEM_RESERVED);
 		if (r < 0)
 			goto out;
+		memcpy(he.sha256, pr->sha256, 32);
 		snprintf(he.name, sizeof(he.name), "%s", pr->name);
+		r = kl_handoff_add(&table, &he, err);
+		if (r < 0)
+			goto out;
+	}
+	for (i = 0; i < o->nr_blobs; i++) {
+		const struct kl_blob *b = &o->blobs[i];
+		struct kl_ho_entry he = { .type = KL_HO_BLOB, .storage = KL_HO_IN_MEMORY, .phys = blob_addr[i],
+					  .len = b->len, .digest_alg = KL_HO_DIGEST_SHA256 };
+
+		memcpy(he.sha256, b->sha256, 32);
+		snprintf(he.name, sizeof(he.name), "%s", b->name);
+		snprintf(he.kind, sizeof(he.kind), "%s", b->kind);
 		r = kl_handoff_add(&table, &he, err);
 		if (r < 0)
 			goto out;
@@ -327,7 +400,9 @@ static int finish_plan(struct kl_freeset *fs, const struct x86_image *img,
 		if (r < 0)
 			goto out;
 	}
-	params_len = params_layout(&e820, strlen(cmdline), table_len, &cmd_off, &sd_off);
+	ho = (struct handoff_nodes){ .table = table_buf, .table_len = table_len, .blobs = o->blobs,
+				     .blob_addr = blob_addr, .nr_blobs = o->nr_blobs };
+	params_len = params_layout(&e820, strlen(cmdline), &ho, &cmd_off, &sd_off);
 	r = place(fs, "boot parameters",
 		  &(struct kl_place_req){ .size = kl_align_up(params_len, KL_PAGE_SIZE), .min = floor_min(o),
 					  .max = limit(FOUR_GIB, o), .top_down = true },
@@ -338,7 +413,7 @@ static int finish_plan(struct kl_freeset *fs, const struct x86_image *img,
 	r = -ENOMEM;
 	if (!buf)
 		goto out;
-	build_params(buf, params_addr, img, si, &e820, o, cmdline, initrd_addr, o->initrd_len, table_buf, table_len);
+	build_params(buf, params_addr, img, si, &e820, o, cmdline, initrd_addr, o->initrd_len, &ho);
 	r = kl_plan_add(plan, "params", buf, params_len, params_addr, params_len, err);
 	kl_memmap_free(&e820);
 	kl_handoff_free(&table);

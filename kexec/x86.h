@@ -51,6 +51,8 @@ struct kl_load_opts {
 	uint64_t kaslr_random[2]; /* physical and virtual choices */
 	const struct kl_preserve *preserve; /* memory the jump must not touch */
 	size_t nr_preserve;
+	const struct kl_blob *blobs; /* bytes to carry across, data filled in */
+	size_t nr_blobs;
 	uint8_t rng_seed[KL_RNG_SEED_SIZE];
 };
 

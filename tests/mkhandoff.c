@@ -1,15 +1,44 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * Test helper: write handoff tables for tests/handoff-reader.test.
- *   mkhandoff KIND FILE    KIND: good, corrupt, truncated, version2, baddigest
+ * Test helper: write handoff tables for tests/handoff-reader.test and
+ * tests/handoff-writer.test.
+ *   mkhandoff KIND FILE    KIND: good, corrupt, truncated, version2, baddigest,
+ *                          newkind (a record of a later, non-critical type)
+ *   mkhandoff chain FILE REGION_BYTES BLOB_BYTES
+ *        as kexec would write it: a pmem region at 1 GiB with the SHA-256 of
+ *        REGION_BYTES, and an in-memory blob "state" (kind vmm) with
+ *        BLOB_BYTES' length and SHA-256
  */
 #include <openssl/evp.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "kexec/handoff.h"
 #include "kexec/util.h"
 #include "purgatory/crc32c.h"
+
+static int digest_file(const char *path, uint8_t md[32], uint64_t *ret_len)
+{
+	FILE *f = fopen(path, "rb");
+	static uint8_t buf[1 << 16];
+	EVP_MD_CTX *c = EVP_MD_CTX_new();
+	uint64_t len = 0;
+	size_t n;
+
+	if (!f || !c)
+		return -1;
+	EVP_DigestInit_ex(c, EVP_sha256(), NULL);
+	while ((n = fread(buf, 1, sizeof(buf), f)) > 0) {
+		EVP_DigestUpdate(c, buf, n);
+		len += n;
+	}
+	EVP_DigestFinal_ex(c, md, NULL);
+	EVP_MD_CTX_free(c);
+	fclose(f);
+	*ret_len = len;
+	return 0;
+}
 
 int main(int argc, char **argv)
 {
@@ -24,17 +53,44 @@ int main(int argc, char **argv)
 	size_t len;
 	FILE *f;
 
-	if (argc != 3)
+	if (argc < 3)
 		return 2;
 	strcpy(r.name, "vm-ram");
 	strcpy(b.name, "nic0");
 	strcpy(b.kind, "device");
 	EVP_Digest(state, sizeof(state) - 1, b.sha256, NULL, EVP_sha256(), NULL);
+	if (!strcmp(argv[1], "chain")) {
+		uint64_t n;
+
+		if (argc != 5 || digest_file(argv[3], r.sha256, &n) < 0 || digest_file(argv[4], b.sha256, &b.len) < 0)
+			return 2;
+		r.size = n;
+		r.digest_alg = KL_HO_DIGEST_SHA256;
+		b.storage = KL_HO_IN_MEMORY;
+		b.phys = 0x7000000;
+		b.data = NULL;
+		strcpy(b.name, "state");
+		strcpy(b.kind, "vmm");
+	}
 	if (!strcmp(argv[1], "baddigest"))
 		b.sha256[0] ^= 1;
 	if (kl_handoff_add(&t, &r, NULL) || kl_handoff_add(&t, &b, NULL) || kl_handoff_encode(&t, &p, &len, NULL))
 		return 1;
 	buf = p;
+	if (!strcmp(argv[1], "newkind")) {
+		/* append a record of type 99 (not critical), 16 bytes */
+		buf = realloc(buf, len + 16);
+		if (!buf)
+			return 1;
+		memset(buf + len, 0, 16);
+		kl_put_le16(buf + len, 99);
+		kl_put_le32(buf + len + 4, 16);
+		len += 16;
+		kl_put_le32(buf + 12, (uint32_t)len);
+		kl_put_le32(buf + 16, 3);
+		kl_put_le32(buf + 24, 0);
+		kl_put_le32(buf + 24, kl_crc32c(buf, len));
+	}
 	if (!strcmp(argv[1], "corrupt"))
 		buf[len - 10] ^= 0xff;
 	if (!strcmp(argv[1], "truncated"))
@@ -47,5 +103,7 @@ int main(int argc, char **argv)
 	f = fopen(argv[2], "wb");
 	if (!f || fwrite(buf, 1, len, f) != len || fclose(f))
 		return 1;
+	free(buf);
+	kl_handoff_free(&t);
 	return 0;
 }

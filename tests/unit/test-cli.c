@@ -137,6 +137,21 @@ static void values(void **state)
 	assert_int_equal(o.preserve[1].start, 0x50000000);
 	assert_int_equal(o.preserve[1].size, 4096);
 	assert_int_equal(o.preserve[1].keep, KL_HO_KEEP_RESERVED);
+	assert_false(o.preserve[1].no_digest);
+	o = PARSE("--preserve=a:1G+4K:nodigest", "--preserve=b:2G+4K:reserved:nodigest",
+		  "--handoff-file=state:vmm=/run/vmm/state=1", "--handoff-file=raw=/tmp/raw", "--handoff-from-previous",
+		  "-l", "K");
+	assert_true(o.preserve[0].no_digest);
+	assert_int_equal(o.preserve[0].keep, KL_HO_KEEP_PMEM);
+	assert_true(o.preserve[1].no_digest);
+	assert_int_equal(o.preserve[1].keep, KL_HO_KEEP_RESERVED);
+	assert_int_equal(o.nr_blobs, 2);
+	assert_string_equal(o.blobs[0].name, "state");
+	assert_string_equal(o.blobs[0].kind, "vmm");
+	assert_string_equal(o.blobs[0].path, "/run/vmm/state=1"); /* the first '=' ends the name */
+	assert_string_equal(o.blobs[1].name, "raw");
+	assert_string_equal(o.blobs[1].kind, "");
+	assert_true(o.handoff_from_previous);
 	o = PARSE("--verify=none", "-l", "K");
 	assert_true(o.no_checks);
 	o = PARSE("--verify=crc32c", "--preload-decompressed", "-l", "K");
@@ -157,9 +172,15 @@ static void usage_errors(void **state)
 	PARSE_FAILS("incomplete", "-l", "K", "--initrd");
 	PARSE_FAILS("--verify", "--verify=md5", "-l", "K");
 	PARSE_FAILS("contradict", "-i", "--verify=crc32c", "-l", "K");
+	PARSE_FAILS("NAME[:KIND]=PATH", "--handoff-file=state", "-l", "K");
+	PARSE_FAILS("NAME[:KIND]=PATH", "--handoff-file==/tmp/x", "-l", "K");
+	PARSE_FAILS("printable", "--handoff-file=a b=/tmp/x", "-l", "K");
+	PARSE_FAILS("given twice", "--preserve=x:1G+64M", "--handoff-file=x=/tmp/x", "-l", "K");
+	PARSE_FAILS("given twice", "--handoff-file=x=/a", "--handoff-file=x=/b", "-l", "K");
+	PARSE_FAILS(":nodigest", "--preserve=x:1G+64M:nodigest:pmem", "-l", "K");
 	PARSE_FAILS("NAME:START+SIZE", "--preserve=1G+64M", "-l", "K");
 	PARSE_FAILS("page aligned", "--preserve=x:1G+100", "-l", "K");
-	PARSE_FAILS("pmem or reserved", "--preserve=x:1G+64M:ram", "-l", "K");
+	PARSE_FAILS(":pmem or :reserved", "--preserve=x:1G+64M:ram", "-l", "K");
 	PARSE_FAILS("printable", "--preserve=a b:1G+64M", "-l", "K");
 }
 
@@ -182,6 +203,8 @@ static void legacy_reasons(void **state)
 	assert_non_null(REASON("--preload-decompressed", "-l", "K"));
 	assert_non_null(REASON("--verify=sha256", "-l", "K"));
 	assert_non_null(REASON("--preserve=vm-ram:1G+64M", "-l", "K"));
+	assert_non_null(REASON("--handoff-file=s=/x", "-l", "K"));
+	assert_non_null(REASON("--handoff-from-previous", "-l", "K"));
 }
 
 /* ---- whole runs through a recording seam --------------------------------- */

@@ -528,6 +528,83 @@ static void preserve_overlapping_a_fixed_segment_names_both(void **state)
 	free(k);
 }
 
+/* --handoff-file: the blobs share one page-aligned segment; each gets an
+ * indirect setup_data node pointing at its bytes, and a table record with
+ * the same address, length and digest; a region's digest is carried as given. */
+static void blobs_travel_in_one_segment_with_indirect_nodes(void **state)
+{
+	static const uint8_t a[] = "device state of nic0", b[5000] = { 1, 2, 3 };
+	struct kl_sysinfo si = { 0 };
+	struct kl_preserve pr;
+	struct kl_blob blobs[2] = { { .name = "nic0", .kind = "device", .data = a, .len = sizeof(a) },
+				    { .name = "vmm", .data = b, .len = sizeof(b) } };
+	struct kl_load_opts lo = { .verify = KL_VERIFY_SHA256, .blobs = blobs, .nr_blobs = 2, .preserve = &pr,
+				   .nr_preserve = 1 };
+	struct kl_plan p = { 0 };
+	struct kl_err err = { { 0 } };
+	struct kl_handoff t = { 0 };
+	const struct kl_segment *ps, *hs;
+	const uint8_t *bp;
+	uint64_t sd, addr[2] = { 0, 0 };
+	size_t len, n = 0, i;
+	uint8_t *k = fx_bzimage(&(struct fx_bzimage_opts){ 0 }, &len);
+
+	(void)state;
+	EVP_Digest(a, sizeof(a), blobs[0].sha256, NULL, EVP_sha256(), NULL);
+	EVP_Digest(b, sizeof(b), blobs[1].sha256, NULL, EVP_sha256(), NULL);
+	assert_int_equal(kl_memmap_add(&si.iomem, 0x100000, 0x3ff00000, KL_MEM_RAM), 0);
+	assert_int_equal(kl_memmap_add(&si.iomem, 0x40000000, 0x4000000, KL_MEM_PRAM), 0);
+	assert_int_equal(kl_memmap_add(&si.firmware, 0x100000, 0x7fee0000, KL_MEM_RAM), 0);
+	assert_int_equal(kl_preserve_parse("vm-ram:1G+64M", &pr, NULL), 0);
+	pr.digest_alg = KL_HO_DIGEST_SHA256;
+	memset(pr.sha256, 0xab, 32);
+	lo.kernel = k;
+	lo.kernel_len = len;
+	if (kl_x86_plan(&si, &lo, &p, &err) < 0)
+		fail_msg("%s", err.msg);
+	hs = seg(&p, "handoff");
+	assert_int_equal(hs->bufsz, 4096 + 8192); /* each blob page aligned */
+	assert_int_equal(hs->mem % 4096, 0);
+	assert_memory_equal(hs->buf, a, sizeof(a));
+	assert_memory_equal((const uint8_t *)hs->buf + 4096, b, sizeof(b));
+	ps = seg(&p, "params");
+	bp = ps->buf;
+	for (sd = kl_le64(bp + KL_HDR_SETUP_DATA); sd; sd = kl_le64(bp + (sd - ps->mem))) {
+		const uint8_t *node = bp + (sd - ps->mem);
+
+		assert_true(sd >= ps->mem && sd + 16 <= ps->mem + ps->bufsz);
+		if (kl_le32(node + 8) == KL_SETUP_INDIRECT) {
+			assert_int_equal(kl_le32(node + 12), 24);
+			assert_int_equal(kl_le32(node + 16), KL_HO_BLOB_SETUP_TYPE);
+			assert_true(n < 2);
+			assert_int_equal(kl_le64(node + 24), blobs[n].len);
+			addr[n++] = kl_le64(node + 32);
+		} else if (kl_le32(node + 8) == KL_HO_SETUP_TYPE) {
+			assert_int_equal(kl_handoff_decode(node + 16, kl_le32(node + 12), &t, NULL), 0);
+		}
+	}
+	assert_int_equal(n, 2);
+	assert_int_equal(addr[0], hs->mem);
+	assert_int_equal(addr[1], hs->mem + 4096);
+	assert_int_equal(t.n, 3);
+	assert_int_equal(t.e[0].type, KL_HO_REGION);
+	assert_int_equal(t.e[0].digest_alg, KL_HO_DIGEST_SHA256);
+	assert_memory_equal(t.e[0].sha256, pr.sha256, 32);
+	for (i = 0; i < 2; i++) {
+		assert_int_equal(t.e[1 + i].type, KL_HO_BLOB);
+		assert_int_equal(t.e[1 + i].storage, KL_HO_IN_MEMORY);
+		assert_string_equal(t.e[1 + i].name, blobs[i].name);
+		assert_string_equal(t.e[1 + i].kind, blobs[i].kind);
+		assert_int_equal(t.e[1 + i].phys, addr[i]);
+		assert_int_equal(t.e[1 + i].len, blobs[i].len);
+		assert_memory_equal(t.e[1 + i].sha256, blobs[i].sha256, 32);
+	}
+	kl_handoff_free(&t);
+	kl_plan_free(&p);
+	kl_sysinfo_free(&si);
+	free(k);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -542,6 +619,7 @@ int main(void)
 		cmocka_unit_test(preload_decompressed_relocates_and_flags),
 		cmocka_unit_test(preserve_marks_e820_and_avoids_the_range),
 		cmocka_unit_test(preserve_overlapping_a_fixed_segment_names_both),
+		cmocka_unit_test(blobs_travel_in_one_segment_with_indirect_nodes),
 	};
 	size_t i;
 
