@@ -494,6 +494,23 @@ static void preserve_marks_e820_and_avoids_the_range(void **state)
 	assert_int_equal(found, 1);
 	kl_plan_free(&p);
 
+	/* kept as reserved instead: the same split, type 2 */
+	assert_int_equal(kl_preserve_parse("vm-ram:1G+64M:reserved", &pr, NULL), 0);
+	if (kl_x86_plan(&si, &lo, &p, &err) < 0)
+		fail_msg("%s", err.msg);
+	bp = seg(&p, "params")->buf;
+	f = open_memstream(&text, &tlen);
+	for (i = 0; i < bp[KL_BP_E820_ENTRIES]; i++) {
+		const uint8_t *e = bp + KL_BP_E820_TABLE + i * 20;
+
+		fprintf(f, "0x%010llx 0x%010llx %u\n", (unsigned long long)kl_le64(e), (unsigned long long)kl_le64(e + 8),
+			kl_le32(e + 16));
+	}
+	fclose(f);
+	fx_golden("e820-preserve-reserved.txt", text);
+	free(text);
+	kl_plan_free(&p);
+
 	/* still System RAM for the running kernel: refused, with the remedy */
 	assert_int_equal(kl_preserve_parse("ram:2G-256M+16M", &pr, NULL), -EINVAL); /* no arithmetic */
 	assert_int_equal(kl_preserve_parse("ram:0x10000000+16M:reserved", &pr, NULL), 0);
