@@ -72,6 +72,37 @@ static const char *keep_name(uint32_t k)
 	return k == KL_HO_KEEP_PMEM ? "pmem" : k == KL_HO_KEEP_RESERVED ? "reserved" : "?";
 }
 
+/* A JSON string: names are printable ASCII without spaces, but may hold
+ * a quote or a backslash. */
+static void json_str(const char *s)
+{
+	putchar('"');
+	for (; *s; s++) {
+		if (*s == '"' || *s == '\\')
+			putchar('\\');
+		putchar(*s);
+	}
+	putchar('"');
+}
+
+static void list_json(const struct kl_ho_entry *e, bool first)
+{
+	printf("%s\n  {\"name\": ", first ? "" : ",");
+	json_str(e->name);
+	if (e->type == KL_HO_REGION) {
+		printf(", \"type\": \"region\", \"start\": %" PRIu64 ", \"size\": %" PRIu64 ", \"keep\": \"%s\"",
+		       e->start, e->size, keep_name(e->keep));
+	} else {
+		printf(", \"type\": \"blob\", \"kind\": ");
+		json_str(e->kind);
+		printf(", \"storage\": \"%s\"", e->storage == KL_HO_INLINE ? "inline" : "memory");
+		if (e->storage == KL_HO_IN_MEMORY)
+			printf(", \"phys\": %" PRIu64, e->phys);
+		printf(", \"length\": %" PRIu64, e->len);
+	}
+	printf(", \"digest\": %s}", e->digest_alg ? "\"sha256\"" : "null");
+}
+
 static const struct kl_ho_entry *find(const struct kl_handoff *t, const char *name)
 {
 	size_t i;
@@ -125,22 +156,17 @@ int main(int argc, char **argv)
 		for (i = 0; i < t.n; i++) {
 			const struct kl_ho_entry *e = &t.e[i];
 
-			if (json && e->type == KL_HO_REGION)
-				printf("%s\n  {\"name\": \"%s\", \"type\": \"region\", \"start\": %" PRIu64 ", \"size\": %" PRIu64
-				       ", \"keep\": \"%s\", \"digest\": %s}",
-				       i ? "," : "", e->name, e->start, e->size, keep_name(e->keep),
-				       e->digest_alg ? "\"sha256\"" : "null");
-			else if (json)
-				printf("%s\n  {\"name\": \"%s\", \"type\": \"blob\", \"kind\": \"%s\", \"storage\": \"%s\", "
-				       "\"length\": %" PRIu64 ", \"digest\": %s}",
-				       i ? "," : "", e->name, e->kind, e->storage == KL_HO_INLINE ? "inline" : "memory",
-				       e->len, e->digest_alg ? "\"sha256\"" : "null");
+			if (json)
+				list_json(e, i == 0);
 			else if (e->type == KL_HO_REGION)
 				printf("region %-20s 0x%016" PRIx64 "+0x%" PRIx64 " %s%s\n", e->name, e->start, e->size,
 				       keep_name(e->keep), e->digest_alg ? " sha256" : "");
+			else if (e->storage == KL_HO_INLINE)
+				printf("blob   %-20s %-8s %" PRIu64 " bytes inline%s\n", e->name, e->kind, e->len,
+				       e->digest_alg ? " sha256" : "");
 			else
-				printf("blob   %-20s %-8s %" PRIu64 " bytes %s%s\n", e->name, e->kind, e->len,
-				       e->storage == KL_HO_INLINE ? "inline" : "in memory", e->digest_alg ? " sha256" : "");
+				printf("blob   %-20s %-8s %" PRIu64 " bytes in memory at 0x%" PRIx64 "%s\n", e->name, e->kind,
+				       e->len, e->phys, e->digest_alg ? " sha256" : "");
 		}
 		if (json)
 			printf("%s]\n", t.n ? "\n" : "");
