@@ -47,8 +47,9 @@ struct kl_ctx {
 	enum kl_comp kernel_comp;
 	void *initrd;
 	size_t initrd_len;
-	void *vmlinux; /* decompressed payload from the preload cache */
+	void *vmlinux; /* decompressed payload from the preload cache (mapped) */
 	size_t vmlinux_len;
+	bool initrd_from_cache; /* then c->initrd is mapped too */
 	char *proc_cmdline; /* /proc/cmdline, with --reuse-cmdline */
 	/* the handoff as loaded: what --handoff-from-previous received, then
 	 * the options' own entries, digests filled in */
@@ -66,8 +67,11 @@ static void ctx_free(struct kl_ctx *c)
 	for (i = 0; i < c->nr_blobs; i++)
 		free(c->blob_bytes[i]);
 	free(c->kernel);
-	free(c->initrd);
-	free(c->vmlinux);
+	if (c->initrd_from_cache)
+		kl_cache_release(c->initrd, c->initrd_len);
+	else
+		free(c->initrd);
+	kl_cache_release(c->vmlinux, c->vmlinux_len);
 	free(c->proc_cmdline);
 }
 
@@ -158,6 +162,7 @@ static int read_inputs(struct kl_ctx *c)
 			if (o->initrd) {
 				c->initrd = out;
 				c->initrd_len = out_len;
+				c->initrd_from_cache = true;
 			}
 			return KL_EXIT_OK;
 		}
@@ -465,6 +470,7 @@ static int load_legacy(struct kl_ctx *c)
 	if (si.efi && !o->noefi)
 		say("warning: EFI runtime services are not handed over through kexec_load in this version; "
 		    "the new kernel runs as with --noefi");
+	kl_debug_time("planning");
 	r = kl_x86_plan(&si, &lo, &plan, &err);
 	if (r < 0) {
 		say("%s: %s", o->kernel, err.msg[0] ? err.msg : strerror(-r));
@@ -480,11 +486,13 @@ static int load_legacy(struct kl_ctx *c)
 		ret = KL_EXIT_OK;
 		goto out;
 	}
+	kl_debug_time("kexec_load");
 	r = commit_plan(c->sys, &plan);
 	if (r < 0) {
 		print_failed_plan(&plan, r);
 		goto out;
 	}
+	kl_debug_time("loaded");
 	ret = KL_EXIT_OK;
 out:
 	kl_plan_free(&plan);
@@ -571,9 +579,11 @@ static int do_load(struct kl_ctx *c)
 		say("unknown type '%s' (known: %s)", o->type, kl_x86_format_names());
 		return KL_EXIT_FAIL;
 	}
+	kl_debug_time("reading the inputs");
 	r = read_inputs(c);
 	if (r != KL_EXIT_OK)
 		return r;
+	kl_debug_time("inputs read");
 	why = legacy_reason(c);
 	if (o->mode == KL_MODE_FILE && why) {
 		say("-s (kexec_file_load) cannot honour %s; drop one of them", why);

@@ -9,4 +9,7 @@ extern bool kl_debug_enabled;
 
 void kl_debug(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
+/* With -d: "[  12.3 ms] what", the time since the first call. */
+void kl_debug_time(const char *what);
+
 #endif
