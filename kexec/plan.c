@@ -11,7 +11,8 @@ void kl_plan_free(struct kl_plan *p)
 	size_t i;
 
 	for (i = 0; i < p->nr_segments; i++)
-		free(p->seg[i].buf);
+		if (!p->seg[i].borrowed)
+			free(p->seg[i].buf);
 	free(p->kernel_path);
 	free(p->initrd_path);
 	free(p->cmdline);
@@ -29,6 +30,18 @@ int kl_plan_add(struct kl_plan *p, const char *name, void *buf, size_t bufsz,
 	p->seg[p->nr_segments++] = (struct kl_segment){
 		.name = name, .buf = buf, .bufsz = bufsz, .mem = mem, .memsz = memsz,
 	};
+	return 0;
+}
+
+int kl_plan_borrow(struct kl_plan *p, const char *name, const void *buf, size_t bufsz, uint64_t mem,
+		   uint64_t memsz, struct kl_err *err)
+{
+	int r = kl_plan_add(p, name, NULL, bufsz, mem, memsz, err);
+
+	if (r < 0)
+		return r;
+	p->seg[p->nr_segments - 1].buf = (void *)(uintptr_t)buf; /* never written, never freed */
+	p->seg[p->nr_segments - 1].borrowed = true;
 	return 0;
 }
 

@@ -19,7 +19,8 @@
 
 struct kl_segment {
 	const char *name; /* static string: "kernel", "initrd", ... */
-	void *buf;        /* owned by the plan */
+	void *buf;        /* owned by the plan unless borrowed */
+	bool borrowed;    /* buf is the caller's and outlives the plan */
 	size_t bufsz;
 	uint64_t mem;
 	uint64_t memsz;
@@ -53,6 +54,11 @@ void kl_plan_free(struct kl_plan *p);
 /* Add a segment; the plan takes ownership of buf (even on failure). */
 int kl_plan_add(struct kl_plan *p, const char *name, void *buf, size_t bufsz,
 		uint64_t mem, uint64_t memsz, struct kl_err *err);
+
+/* The same for bytes the caller owns and keeps until the plan is freed:
+ * an initrd or kernel as read need not be copied again. */
+int kl_plan_borrow(struct kl_plan *p, const char *name, const void *buf, size_t bufsz, uint64_t mem,
+		   uint64_t memsz, struct kl_err *err);
 
 /* Sort by address, round memsz up to pages, and refuse what the kernel
  * would: unaligned or overlapping segments, bufsz > memsz, too many

@@ -325,11 +325,7 @@ static int finish_plan(struct kl_freeset *fs, const struct x86_image *img,
 			  &initrd_addr, err);
 		if (r < 0)
 			return r;
-		buf = malloc(o->initrd_len);
-		if (!buf)
-			return -ENOMEM;
-		memcpy(buf, o->initrd, o->initrd_len);
-		r = kl_plan_add(plan, "initrd", buf, o->initrd_len, initrd_addr, o->initrd_len, err);
+		r = kl_plan_borrow(plan, "initrd", o->initrd, o->initrd_len, initrd_addr, o->initrd_len, err);
 		if (r < 0)
 			return r;
 	}
@@ -429,6 +425,7 @@ static int finish_plan(struct kl_freeset *fs, const struct x86_image *img,
 	if (r < 0)
 		return r;
 
+	kl_debug_time("segments placed; computing digests");
 	/* The parameter block: digests of every other segment, entry, UART. */
 	pp.magic = KL_PURG_MAGIC;
 	pp.version = KL_PURG_VERSION;
@@ -559,7 +556,6 @@ static int load_bzimage(const struct kl_sysinfo *si, const struct kl_load_opts *
 	struct kl_bzimage z;
 	struct x86_image img = { .format = "bzImage64" };
 	uint64_t kaddr, memsz, kmin, kmax;
-	uint8_t *buf;
 	int r;
 
 	r = kl_bzimage_parse(o->kernel, o->kernel_len, &z, err);
@@ -586,12 +582,7 @@ static int load_bzimage(const struct kl_sysinfo *si, const struct kl_load_opts *
 		  &kaddr, err);
 	if (r < 0)
 		goto out;
-	buf = malloc(z.kernel_len);
-	r = -ENOMEM;
-	if (!buf)
-		goto out;
-	memcpy(buf, z.kernel, z.kernel_len);
-	r = kl_plan_add(plan, "kernel", buf, z.kernel_len, kaddr, memsz, err);
+	r = kl_plan_borrow(plan, "kernel", z.kernel, z.kernel_len, kaddr, memsz, err);
 	if (r < 0)
 		goto out;
 

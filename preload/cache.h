@@ -90,9 +90,13 @@ const char *kl_cache_src_stale(const struct kl_cache_src *s);
  * one matches (same path, size, mtime, inode and first 64 KiB) and its files
  * are intact (size and CRC-32C); 0 when there is no entry for them;
  * -ESTALE when there is one but it is stale or damaged.  why says which.
+ * The files come mapped read-only: release each with kl_cache_release().
  */
 int kl_cache_lookup(const char *dir, const char *kernel, const char *initrd, struct kl_cache_entry *ret_e,
 		    void **ret_vmlinux, size_t *ret_vlen, void **ret_cpio, size_t *ret_clen, char *why,
 		    size_t whylen);
+
+/* Release a file kl_cache_lookup() returned (they are mapped, not read). */
+void kl_cache_release(void *p, size_t len);
 
 #endif

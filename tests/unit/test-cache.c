@@ -151,8 +151,9 @@ static void stage_lookup_stale_damaged(void **state)
 	assert_int_equal(kl_cache_lookup(cache, kpath, ipath, &hit, &vm, &vlen, &cpio, &clen, why, sizeof(why)), 1);
 	assert_string_equal(hit.key, e.key);
 	assert_int_equal(vlen, e.vmlinux.size);
-	free(vm);
-	free(cpio);
+	assert_int_equal(clen, e.initrd_cpio.size);
+	kl_cache_release(vm, vlen);
+	kl_cache_release(cpio, clen);
 	/* another initrd (none): no entry */
 	assert_int_equal(kl_cache_lookup(cache, kpath, NULL, &hit, &vm, &vlen, &cpio, &clen, why, sizeof(why)), 0);
 	assert_int_equal(kl_cache_verify(cache, &e, NULL), 0);
