@@ -133,7 +133,7 @@ void kl_cli_usage(FILE *f)
 	      "kexec_load only:\n"
 	      "  -i, --no-checks          skip the purgatory's check of the segments\n"
 	      "      --verify=MODE        what the purgatory checks before the jump: sha256\n"
-	      "                           (default), crc32c (SSE4.2, much cheaper) or none\n"
+	      "                           (default), crc32c (much cheaper) or none\n"
 	      "      --preload-decompressed\n"
 	      "                           decompress the kernel's payload (and every\n"
 	      "                           compressed initramfs member) now, so the new kernel\n"

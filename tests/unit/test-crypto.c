@@ -62,20 +62,35 @@ static void crc32_matches_zlib(void **state)
 	assert_int_equal(kl_crc32("123456789", 9), 0xcbf43926U); /* the check value */
 }
 
-static void crc32c_both_paths(void **state)
+static void crc32c_every_path(void **state)
 {
 	static uint8_t buf[1000];
-	size_t len;
+	uint8_t *big;
+	size_t len, n = 3 * 64 * 1024 + 13;
 
 	(void)state;
 	/* the CRC-32C check value (RFC 3720 B.4 lists the polynomial) */
 	assert_int_equal(kl_crc32c_table("123456789", 9), 0xe3069283U);
+	assert_int_equal(kl_crc32c_sliced("123456789", 9), 0xe3069283U);
 	assert_int_equal(kl_crc32c("123456789", 9), 0xe3069283U);
 	for (len = 0; len < sizeof(buf); len++)
 		buf[len] = (uint8_t)(len * 13 + 1);
+	/* every alignment and length: the sliced table equals the bytewise one */
+	for (len = 0; len < 200; len++) {
+		assert_int_equal(kl_crc32c_sliced(buf + (len % 8), len), kl_crc32c_table(buf + (len % 8), len));
+		assert_int_equal(kl_crc32c_sliced(buf, len * 5), kl_crc32c_table(buf, len * 5));
+	}
+	/* a buffer large enough for kl_crc32c() to time both and choose:
+	 * the result must not depend on the choice */
+	big = malloc(n);
+	assert_non_null(big);
+	for (len = 0; len < n; len++)
+		big[len] = (uint8_t)(len * 2654435761u >> 11);
+	assert_int_equal(kl_crc32c(big, n), kl_crc32c_table(big, n));
+	assert_int_equal(kl_crc32c(big + 3, n - 3), kl_crc32c_table(big + 3, n - 3));
+	free(big);
 	if (!kl_cpu_has_sse42())
-		skip(); /* the table path is checked above */
-	/* every alignment and length: the instruction path equals the table */
+		skip(); /* the table paths are checked above */
 	for (len = 0; len < 200; len++) {
 		assert_int_equal(kl_crc32c_sse42(buf + (len % 8), len), kl_crc32c_table(buf + (len % 8), len));
 		assert_int_equal(kl_crc32c_sse42(buf, len * 5), kl_crc32c_table(buf, len * 5));
@@ -88,7 +103,7 @@ int main(void)
 		cmocka_unit_test(sha256_known_answers),
 		cmocka_unit_test(sha256_matches_openssl_at_every_length),
 		cmocka_unit_test(crc32_matches_zlib),
-		cmocka_unit_test(crc32c_both_paths),
+		cmocka_unit_test(crc32c_every_path),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
