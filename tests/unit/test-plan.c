@@ -428,6 +428,25 @@ static void preload_decompressed_relocates_and_flags(void **state)
 	free(k);
 }
 
+/* The e820 table of a boot_params page, one entry a line, against a golden file. */
+static void golden_e820(const uint8_t *bp, const char *golden)
+{
+	char *text = NULL;
+	size_t tlen = 0, i;
+	FILE *f = open_memstream(&text, &tlen);
+
+	assert_non_null(f);
+	for (i = 0; i < bp[KL_BP_E820_ENTRIES]; i++) {
+		const uint8_t *e = bp + KL_BP_E820_TABLE + i * 20;
+
+		fprintf(f, "0x%010llx 0x%010llx %u\n", (unsigned long long)kl_le64(e), (unsigned long long)kl_le64(e + 8),
+			kl_le32(e + 16));
+	}
+	fclose(f);
+	fx_golden(golden, text);
+	free(text);
+}
+
 /* --preserve: a pmem range the running kernel keeps out of use (iomem
  * "Persistent Memory (legacy)"), which /sys/firmware/memmap still calls RAM. */
 static void preserve_marks_e820_and_avoids_the_range(void **state)
@@ -443,9 +462,6 @@ static void preserve_marks_e820_and_avoids_the_range(void **state)
 	size_t len, i, found = 0;
 	uint64_t sd;
 	uint8_t *k = fx_bzimage(&(struct fx_bzimage_opts){ 0 }, &len);
-	char *text = NULL;
-	size_t tlen = 0;
-	FILE *f;
 
 	(void)state;
 	assert_int_equal(kl_memmap_add(&si.iomem, 0x100000, 0x3ff00000, KL_MEM_RAM), 0);
@@ -466,16 +482,7 @@ static void preserve_marks_e820_and_avoids_the_range(void **state)
 	ps = seg(&p, "params");
 	bp = ps->buf;
 	/* e820 golden: the RAM entry split around the range, now type 12 */
-	f = open_memstream(&text, &tlen);
-	for (i = 0; i < bp[KL_BP_E820_ENTRIES]; i++) {
-		const uint8_t *e = bp + KL_BP_E820_TABLE + i * 20;
-
-		fprintf(f, "0x%010llx 0x%010llx %u\n", (unsigned long long)kl_le64(e), (unsigned long long)kl_le64(e + 8),
-			kl_le32(e + 16));
-	}
-	fclose(f);
-	fx_golden("e820-preserve-pmem.txt", text);
-	free(text);
+	golden_e820(bp, "e820-preserve-pmem.txt");
 	/* the handoff table is a setup_data node of our type, and decodes */
 	for (sd = kl_le64(bp + KL_HDR_SETUP_DATA); sd; sd = kl_le64(bp + (sd - ps->mem))) {
 		const uint8_t *node = bp + (sd - ps->mem);
@@ -499,16 +506,7 @@ static void preserve_marks_e820_and_avoids_the_range(void **state)
 	if (kl_x86_plan(&si, &lo, &p, &err) < 0)
 		fail_msg("%s", err.msg);
 	bp = seg(&p, "params")->buf;
-	f = open_memstream(&text, &tlen);
-	for (i = 0; i < bp[KL_BP_E820_ENTRIES]; i++) {
-		const uint8_t *e = bp + KL_BP_E820_TABLE + i * 20;
-
-		fprintf(f, "0x%010llx 0x%010llx %u\n", (unsigned long long)kl_le64(e), (unsigned long long)kl_le64(e + 8),
-			kl_le32(e + 16));
-	}
-	fclose(f);
-	fx_golden("e820-preserve-reserved.txt", text);
-	free(text);
+	golden_e820(bp, "e820-preserve-reserved.txt");
 	kl_plan_free(&p);
 
 	/* still System RAM for the running kernel: refused, with the remedy */
