@@ -171,23 +171,38 @@ static int read_inputs(struct kl_ctx *c)
 		else
 			kl_debug("kexec: preload cache: %s; decompressing now\n", why);
 	}
-	if (o->initrd &&
-	    read_user_file("initrd", o->initrd, KL_INITRD_FILE_MAX, &c->initrd, &c->initrd_len) < 0)
-		return KL_EXIT_USAGE;
-	if (o->initrd && o->preload_decompressed) {
-		struct kl_initramfs_stats st;
+	return KL_EXIT_OK;
+}
 
-		r = kl_initramfs_flatten(c->initrd, c->initrd_len, KL_INITRD_FILE_MAX, &out, &out_len, &st, &err);
-		if (r < 0) {
-			say("%s: %s", o->initrd, err.msg[0] ? err.msg : strerror(-r));
-			return KL_EXIT_FAIL;
-		}
-		kl_debug("kexec: %s: %u compressed member(s) decompressed; %zu bytes in %u cpio archive(s)\n",
-			 o->initrd, st.compressed, out_len, st.archives);
-		free(c->initrd);
-		c->initrd = out;
-		c->initrd_len = out_len;
+/* The initrd as kexec_load takes it: read (flattened with
+ * --preload-decompressed), unless the preload cache gave it already.
+ * kexec_file_load reads the file itself, so this waits until kexec_load
+ * is the call.  Returns an exit code. */
+static int read_initrd(struct kl_ctx *c)
+{
+	const struct kl_opts *o = c->o;
+	struct kl_err err = { { 0 } };
+	struct kl_initramfs_stats st;
+	void *out;
+	size_t out_len;
+	int r;
+
+	if (!o->initrd || c->initrd)
+		return KL_EXIT_OK;
+	if (read_user_file("initrd", o->initrd, KL_INITRD_FILE_MAX, &c->initrd, &c->initrd_len) < 0)
+		return KL_EXIT_USAGE;
+	if (!o->preload_decompressed)
+		return KL_EXIT_OK;
+	r = kl_initramfs_flatten(c->initrd, c->initrd_len, KL_INITRD_FILE_MAX, &out, &out_len, &st, &err);
+	if (r < 0) {
+		say("%s: %s", o->initrd, err.msg[0] ? err.msg : strerror(-r));
+		return KL_EXIT_FAIL;
 	}
+	kl_debug("kexec: %s: %u compressed member(s) decompressed; %zu bytes in %u cpio archive(s)\n", o->initrd,
+		 st.compressed, out_len, st.archives);
+	free(c->initrd);
+	c->initrd = out;
+	c->initrd_len = out_len;
 	return KL_EXIT_OK;
 }
 
@@ -427,7 +442,7 @@ static int load_legacy(struct kl_ctx *c)
 	struct kl_sysinfo si = { 0 };
 	struct kl_load_opts lo = {
 		.kernel = c->kernel, .kernel_len = c->kernel_len,
-		.initrd = c->initrd, .initrd_len = c->initrd_len, .initrd_path = o->initrd,
+		.initrd_path = o->initrd,
 		.cmdline = o->cmdline, .type = o->type,
 		.verify = o->no_checks ? KL_VERIFY_NONE
 					: o->verify > 0 ? (enum kl_verify)o->verify : KL_VERIFY_SHA256,
@@ -447,6 +462,11 @@ static int load_legacy(struct kl_ctx *c)
 		say("loading a crash kernel (-p) needs kexec_file_load; kexec_load crash loading is not implemented");
 		return KL_EXIT_FAIL;
 	}
+	r = read_initrd(c);
+	if (r != KL_EXIT_OK)
+		return r;
+	lo.initrd = c->initrd;
+	lo.initrd_len = c->initrd_len;
 	r = prepare_handoff(c);
 	if (r != KL_EXIT_OK)
 		return r;
@@ -546,9 +566,21 @@ static int load_file(struct kl_ctx *c)
 		return KL_EXIT_USAGE;
 	}
 	if (o->initrd) {
+		struct stat st;
+
 		ifd = open(o->initrd, O_RDONLY | O_CLOEXEC);
 		if (ifd < 0) {
 			say("cannot open initrd %s: %s", o->initrd, strerror(errno));
+			return KL_EXIT_USAGE;
+		}
+		/* the same refusals as when kexec_load reads it */
+		if (fstat(ifd, &st) < 0) {
+			say("cannot read initrd %s: %s", o->initrd, strerror(errno));
+			return KL_EXIT_USAGE;
+		}
+		if (!S_ISREG(st.st_mode) || !st.st_size) {
+			say("initrd %s %s", o->initrd, S_ISDIR(st.st_mode) ? "is a directory" :
+							!S_ISREG(st.st_mode) ? "is not a regular file" : "is empty");
 			return KL_EXIT_USAGE;
 		}
 	}

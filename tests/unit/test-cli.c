@@ -399,6 +399,11 @@ static void bad_input_loads_nothing(void **state)
 	assert_int_equal(RUN("-l", emptypath), 1);   /* empty */
 	assert_int_equal(RUN("-c", "-l", junkpath), 255);
 	assert_int_equal(RUN("-l", kpath, "--initrd=/nonexistent"), 1);
+	/* kexec_file_load reads the initrd itself; it is still refused first */
+	assert_int_equal(RUN("-l", kpath, "--initrd", root), 1);        /* a directory */
+	assert_string_equal(calls, "");
+	assert_int_equal(RUN("-l", kpath, "--initrd", emptypath), 1);   /* empty */
+	assert_string_equal(calls, "");
 	assert_int_equal(RUN("-l"), 255);            /* no kernel: as kexec-tools */
 	assert_int_equal(RUN("-t", "bogus", "-l", kpath), 255);
 	assert_int_equal(RUN("--mem-min=0x80000000", "--mem-max=0x1000", "-l", kpath), 1);
