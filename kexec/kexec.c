@@ -232,8 +232,11 @@ static int add_blob(struct kl_ctx *c, const char *name, const char *kind, void *
 	*b = (struct kl_blob){ .data = bytes, .len = len };
 	snprintf(b->name, sizeof(b->name), "%s", name);
 	snprintf(b->kind, sizeof(b->kind), "%s", kind);
-	EVP_Digest(bytes, len, b->sha256, NULL, EVP_sha256(), NULL);
-	c->blob_bytes[c->nr_blobs++] = bytes;
+	c->blob_bytes[c->nr_blobs++] = bytes; /* freed with the context from here on */
+	if (!EVP_Digest(bytes, len, b->sha256, NULL, EVP_sha256(), NULL)) {
+		say("OpenSSL SHA-256 failed");
+		return -EIO;
+	}
 	return 0;
 }
 
@@ -290,13 +293,16 @@ static int take_previous(struct kl_ctx *c)
 			size_t len = 0;
 
 			if (e->storage == KL_HO_INLINE) {
+				/* the bytes are in the table: check, then copy */
 				r = kl_ho_entry_check(root, e, &err);
-				bytes = r < 0 ? NULL : malloc(KL_MAX((size_t)e->len, (size_t)1));
-				if (bytes)
-					memcpy(bytes, e->data, (size_t)e->len);
-				else if (r >= 0)
-					r = -ENOMEM;
-				len = (size_t)e->len;
+				if (r >= 0) {
+					len = (size_t)e->len;
+					bytes = malloc(KL_MAX(len, (size_t)1));
+					if (bytes)
+						memcpy(bytes, e->data, len);
+					else
+						r = -ENOMEM;
+				}
 			} else {
 				r = kl_ho_blob_read(root, e, &bytes, &len, &err);
 			}
