@@ -147,7 +147,8 @@ void kl_purgatory_main(struct kl_purg_params *p)
 				mismatch("CRC-32C", s);
 		}
 		if (verbose)
-			uart_puts("kexec-live purgatory: CRC-32C of all segments ok\n");
+			uart_puts(kl_crc32c_uses_sse42() ? "kexec-live purgatory: CRC-32C of all segments ok (instruction)\n"
+							 : "kexec-live purgatory: CRC-32C of all segments ok (sliced table)\n");
 	}
 	if (p->flags & KL_PURG_F_VERIFY_SHA256) {
 		for (i = 0; i < p->nr_segments; i++) {
