@@ -34,14 +34,16 @@ static void read_kernel_version(const uint8_t *b, size_t setup_len, char *out, s
 	out[i] = 0;
 }
 
-int kl_bzimage_parse(const void *buf, size_t len, struct kl_bzimage *ret,
-		     struct kl_err *err)
+/* avail bytes of a len-byte file are at buf: all of it, or (for
+ * kl_bzimage_parse_head) at least the setup code.  Reads stay below avail. */
+static int parse(const uint8_t *b, size_t avail, size_t len, struct kl_bzimage *ret, struct kl_err *err)
 {
-	const uint8_t *b = buf;
 	struct kl_bzimage z = { 0 };
 	unsigned int sects;
 
-	if (!kl_bzimage_probe(buf, len))
+	if (avail > len || (avail < len && avail < KL_HDR_END_MAX))
+		return kl_fail(err, -EINVAL, "bzImage header: %zu of %zu bytes given", avail, len);
+	if (!kl_bzimage_probe(b, avail))
 		return kl_fail(err, -ENOEXEC, "not a bzImage (no boot flag 0xaa55 / \"HdrS\" header)");
 	z.version = kl_le16(b + KL_HDR_VERSION);
 	if (z.version < KL_BZIMAGE_MIN_VERSION)
@@ -61,8 +63,11 @@ int kl_bzimage_parse(const void *buf, size_t len, struct kl_bzimage *ret,
 	if (z.setup_len >= len)
 		return kl_fail(err, -ENOEXEC, "setup code (%zu bytes) leaves no protected-mode kernel in a %zu-byte file",
 			       z.setup_len, len);
+	if (z.setup_len > avail)
+		return kl_fail(err, -EINVAL, "bzImage header: the setup code (%zu bytes) is longer than the %zu given",
+			       z.setup_len, avail);
 	z.setup = b;
-	z.kernel = b + z.setup_len;
+	z.kernel = avail == len ? b + z.setup_len : NULL;
 	z.kernel_len = len - z.setup_len;
 
 	z.loadflags = b[KL_HDR_LOADFLAGS];
@@ -104,4 +109,15 @@ int kl_bzimage_parse(const void *buf, size_t len, struct kl_bzimage *ret,
 	read_kernel_version(b, z.setup_len, z.kernel_version, sizeof(z.kernel_version));
 	*ret = z;
 	return 0;
+}
+
+int kl_bzimage_parse(const void *buf, size_t len, struct kl_bzimage *ret, struct kl_err *err)
+{
+	return parse(buf, len, len, ret, err);
+}
+
+int kl_bzimage_parse_head(const void *head, size_t head_len, size_t file_len, struct kl_bzimage *ret,
+			  struct kl_err *err)
+{
+	return parse(head, head_len, file_len, ret, err);
 }

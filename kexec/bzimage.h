@@ -47,4 +47,12 @@ bool kl_bzimage_probe(const void *buf, size_t len);
 int kl_bzimage_parse(const void *buf, size_t len, struct kl_bzimage *ret,
 		     struct kl_err *err);
 
+/* The same checks from the start of a file_len-byte file: head_len bytes,
+ * at least KL_BZIMAGE_HEAD_MAX or the whole file (they hold any setup
+ * code: setup_sects is at most 255).  ret->kernel is NULL unless the
+ * whole file was given. */
+#define KL_BZIMAGE_HEAD_MAX ((255 + 1) * 512)
+int kl_bzimage_parse_head(const void *head, size_t head_len, size_t file_len, struct kl_bzimage *ret,
+			  struct kl_err *err);
+
 #endif

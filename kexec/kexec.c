@@ -120,12 +120,6 @@ static int read_inputs(struct kl_ctx *c)
 	size_t raw_len = 0, out_len;
 	int r;
 
-	/* Read once for whichever system call ends up used. */
-	if (o->reuse_cmdline &&
-	    kl_read_file(c->sys->root, "/proc/cmdline", 64 * 1024, &c->proc_cmdline, NULL, &err) < 0) {
-		say("--reuse-cmdline: %s", err.msg);
-		return KL_EXIT_FAIL;
-	}
 	if (read_user_file("kernel", o->kernel, KL_KERNEL_FILE_MAX, &raw, &raw_len) < 0)
 		return KL_EXIT_USAGE;
 	c->kernel_comp = kl_comp_detect(raw, raw_len);
@@ -402,18 +396,38 @@ static int prepare_handoff(struct kl_ctx *c)
 	return KL_EXIT_OK;
 }
 
-/* Why this load must use kexec_load, or NULL. */
-static const char *legacy_reason(const struct kl_ctx *c)
+/* Can kexec_file_load take the kernel?  It reads the file itself, so
+ * only the first bytes are read here; *why is set when it cannot.
+ * Returns an exit code. */
+static int check_for_file_load(const struct kl_ctx *c, const char **why)
 {
-	const char *why = kl_cli_legacy_reason(c->o);
+	const struct kl_opts *o = c->o;
+	struct kl_err err = { { 0 } };
+	_cleanup_free_ void *head = NULL;
+	struct kl_bzimage z;
+	uint64_t size = 0;
+	size_t len = 0;
 
-	if (why)
-		return why;
-	if (c->kernel_comp != KL_COMP_NONE)
-		return "a whole-file compressed image (kexec_file_load takes only bzImage)";
-	if (!kl_bzimage_probe(c->kernel, c->kernel_len))
-		return "an image that is not a bzImage (kexec_file_load takes only bzImage)";
-	return NULL;
+	if (kl_read_regular_head(o->kernel, KL_KERNEL_FILE_MAX, KL_BZIMAGE_HEAD_MAX, &head, &len, &size, &err) < 0) {
+		say("kernel %s", err.msg);
+		return KL_EXIT_USAGE;
+	}
+	if (!size) {
+		say("kernel %s is empty", o->kernel);
+		return KL_EXIT_USAGE;
+	}
+	if (kl_comp_detect(head, len) != KL_COMP_NONE) {
+		*why = "a whole-file compressed image (kexec_file_load takes only bzImage)";
+	} else if (!kl_bzimage_probe(head, len)) {
+		*why = "an image that is not a bzImage (kexec_file_load takes only bzImage)";
+	} else if (kl_bzimage_parse_head(head, len, (size_t)size, &z, &err) < 0) {
+		/* The kernel would refuse a broken header too, but only after
+		 * being asked; check it here so bad input never reaches a
+		 * system call. */
+		say("%s: %s", o->kernel, err.msg);
+		return KL_EXIT_FAIL;
+	}
+	return KL_EXIT_OK;
 }
 
 static void print_failed_plan(const struct kl_plan *p, int r)
@@ -603,9 +617,23 @@ static int load_file(struct kl_ctx *c)
 	return KL_EXIT_FAIL;
 }
 
+/* Read everything and load through kexec_load.  Returns an exit code. */
+static int read_and_load_legacy(struct kl_ctx *c)
+{
+	int r;
+
+	kl_debug_time("reading the inputs");
+	r = read_inputs(c);
+	if (r != KL_EXIT_OK)
+		return r;
+	kl_debug_time("inputs read");
+	return load_legacy(c);
+}
+
 static int do_load(struct kl_ctx *c)
 {
 	const struct kl_opts *o = c->o;
+	struct kl_err err = { { 0 } };
 	const char *why;
 	int r;
 
@@ -617,37 +645,32 @@ static int do_load(struct kl_ctx *c)
 		say("unknown type '%s' (known: %s)", o->type, kl_x86_format_names());
 		return KL_EXIT_FAIL;
 	}
-	kl_debug_time("reading the inputs");
-	r = read_inputs(c);
-	if (r != KL_EXIT_OK)
-		return r;
-	kl_debug_time("inputs read");
-	why = legacy_reason(c);
+	/* Read once for whichever system call ends up used. */
+	if (o->reuse_cmdline &&
+	    kl_read_file(c->sys->root, "/proc/cmdline", 64 * 1024, &c->proc_cmdline, NULL, &err) < 0) {
+		say("--reuse-cmdline: %s", err.msg);
+		return KL_EXIT_FAIL;
+	}
+	why = kl_cli_legacy_reason(o);
+	if (!why && o->mode != KL_MODE_LEGACY) {
+		r = check_for_file_load(c, &why);
+		if (r != KL_EXIT_OK)
+			return r;
+	}
 	if (o->mode == KL_MODE_FILE && why) {
 		say("-s (kexec_file_load) cannot honour %s; drop one of them", why);
 		return KL_EXIT_USAGE;
 	}
 	if (o->mode == KL_MODE_LEGACY)
-		return load_legacy(c);
+		return read_and_load_legacy(c);
 	if (why) {
 		kl_debug("kexec: using kexec_load because of %s\n", why);
-		return load_legacy(c);
-	}
-	/* The kernel would refuse a broken header too, but only after being
-	 * asked; check it here so bad input never reaches a system call. */
-	{
-		struct kl_bzimage z;
-		struct kl_err err = { { 0 } };
-
-		if (kl_bzimage_parse(c->kernel, c->kernel_len, &z, &err) < 0) {
-			say("%s: %s", o->kernel, err.msg);
-			return KL_EXIT_FAIL;
-		}
+		return read_and_load_legacy(c);
 	}
 	r = load_file(c);
 	if (r != 1)
 		return r;
-	return load_legacy(c);
+	return read_and_load_legacy(c);
 }
 
 static int do_unload(const struct kl_ctx *c)

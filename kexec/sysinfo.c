@@ -67,10 +67,16 @@ int kl_read_file(const char *root, const char *path, size_t max, char **ret,
 
 int kl_read_regular(const char *path, uint64_t max, void **ret, size_t *ret_len, struct kl_err *err)
 {
+	return kl_read_regular_head(path, max, SIZE_MAX, ret, ret_len, NULL, err);
+}
+
+int kl_read_regular_head(const char *path, uint64_t max, size_t head, void **ret, size_t *ret_len,
+			 uint64_t *ret_size, struct kl_err *err)
+{
 	_cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC);
 	_cleanup_free_ uint8_t *buf = NULL;
 	struct stat st;
-	size_t len = 0;
+	size_t len = 0, want;
 
 	if (fd < 0)
 		return kl_fail(err, -errno, "%s: %s", path, strerror(errno));
@@ -82,11 +88,12 @@ int kl_read_regular(const char *path, uint64_t max, void **ret, size_t *ret_len,
 		return kl_fail(err, -EINVAL, "%s is not a regular file", path);
 	if ((uint64_t)st.st_size > max)
 		return kl_fail(err, -EFBIG, "%s is larger than %llu MiB", path, (unsigned long long)(max >> 20));
-	buf = malloc((size_t)st.st_size ? (size_t)st.st_size : 1);
+	want = KL_MIN((size_t)st.st_size, head);
+	buf = malloc(want ? want : 1);
 	if (!buf)
 		return kl_fail(err, -ENOMEM, "out of memory reading %s", path);
-	while (len < (size_t)st.st_size) {
-		ssize_t n = read(fd, buf + len, (size_t)st.st_size - len);
+	while (len < want) {
+		ssize_t n = read(fd, buf + len, want - len);
 
 		if (n < 0 && errno == EINTR)
 			continue;
@@ -96,10 +103,12 @@ int kl_read_regular(const char *path, uint64_t max, void **ret, size_t *ret_len,
 			break;
 		len += (size_t)n;
 	}
-	if (len != (size_t)st.st_size)
+	if (len != want)
 		return kl_fail(err, -EIO, "%s changed size while being read", path);
 	*ret = TAKE_PTR(buf);
 	*ret_len = len;
+	if (ret_size)
+		*ret_size = (uint64_t)st.st_size;
 	return 0;
 }
 

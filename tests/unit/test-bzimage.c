@@ -127,12 +127,43 @@ static void every_prefix_is_refused_or_parsed_safely(void **state)
 	free(b);
 }
 
+/* The head of a file (kexec_file_load's pre-check) gives the same answer
+ * as the whole file, without the protected-mode part. */
+static void head_parses_like_the_whole_file(void **state)
+{
+	size_t len;
+	uint8_t *b = fx_bzimage(&(struct fx_bzimage_opts){ .kernel_len = 4u << 20 }, &len);
+	struct kl_bzimage full, head;
+	struct kl_err err = { { 0 } };
+
+	(void)state;
+	assert_true(len > KL_BZIMAGE_HEAD_MAX);
+	assert_int_equal(kl_bzimage_parse(b, len, &full, NULL), 0);
+	assert_int_equal(kl_bzimage_parse_head(b, KL_BZIMAGE_HEAD_MAX, len, &head, NULL), 0);
+	assert_null(head.kernel);
+	assert_non_null(full.kernel);
+	assert_int_equal(head.kernel_len, full.kernel_len);
+	assert_int_equal(head.payload_offset, full.payload_offset);
+	assert_int_equal(head.init_size, full.init_size);
+	assert_string_equal(head.kernel_version, full.kernel_version);
+	/* a payload beyond the file is still seen from the head alone */
+	kl_put_le32(b + KL_HDR_PAYLOAD_LENGTH, 0xfffff000);
+	assert_int_equal(kl_bzimage_parse_head(b, KL_BZIMAGE_HEAD_MAX, len, &head, &err), -ENOEXEC);
+	assert_non_null(strstr(err.msg, "outside"));
+	/* the head must hold the setup code */
+	b[KL_HDR_SETUP_SECTS] = 0xff;
+	assert_int_equal(kl_bzimage_parse_head(b, 4096, len, &head, NULL), -EINVAL);
+	assert_int_equal(kl_bzimage_parse_head(b, 100, len, &head, NULL), -EINVAL);
+	free(b);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(parses_good_header),
 		cmocka_unit_test(setup_sects_zero_means_four),
 		cmocka_unit_test(rejects_bad_headers),
+		cmocka_unit_test(head_parses_like_the_whole_file),
 		cmocka_unit_test(every_prefix_is_refused_or_parsed_safely),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
