@@ -332,6 +332,8 @@ static int finish_plan(struct kl_freeset *fs, const struct x86_image *img,
 
 	/* Blobs: one segment, each blob page aligned, anywhere in RAM (an
 	 * indirect setup_data node holds a 64-bit address). */
+	if (o->nr_blobs > KL_BLOBS_MAX)
+		return kl_fail(err, -E2BIG, "more than %d handoff blobs", KL_BLOBS_MAX);
 	if (o->nr_blobs) {
 		uint64_t total = 0, off[KL_BLOBS_MAX], at;
 
