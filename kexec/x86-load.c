@@ -174,12 +174,30 @@ static size_t params_layout(const struct kl_memmap *e820, size_t cmdline_len, co
 	return end;
 }
 
+/* Append a setup_data node of type and len at offset *off of the params
+ * buffer (at physical addr): the field at *prev_next (the header's
+ * setup_data, or the previous node's "next") points at it.  Nodes are
+ * 16-byte aligned, as params_layout() counts them.  Returns its data. */
+static uint8_t *add_node(uint8_t *bp, uint64_t addr, size_t *prev_next, size_t *off, uint32_t type, uint32_t len)
+{
+	uint8_t *node = bp + *off;
+
+	kl_put_le64(bp + *prev_next, addr + *off);
+	kl_put_le32(node + 8, type);
+	kl_put_le32(node + 12, len);
+	*prev_next = *off; /* "next" is the node's first field */
+	*off += kl_align_up(KL_SETUP_DATA_HDR_SIZE + (size_t)len, 16);
+	return node + KL_SETUP_DATA_HDR_SIZE;
+}
+
 static int build_params(uint8_t *buf, uint64_t addr, const struct x86_image *img,
 			const struct kl_sysinfo *si, const struct kl_memmap *e820, const struct kl_load_opts *o,
 			const char *cmdline, uint64_t initrd_addr, size_t initrd_len, const struct handoff_nodes *ho)
 {
-	size_t cmd_off, sd_off, n, i, len = strlen(cmdline), node_size;
-	uint64_t cmd_addr, prev_next_field = KL_HDR_SETUP_DATA;
+	size_t cmd_off, sd_off, n, i, len = strlen(cmdline);
+	uint8_t *data;
+	uint64_t cmd_addr;
+	size_t prev_next_field = KL_HDR_SETUP_DATA;
 	uint8_t *bp = buf;
 
 	params_layout(e820, len, ho, &cmd_off, &sd_off);
@@ -226,48 +244,26 @@ static int build_params(uint8_t *buf, uint64_t addr, const struct x86_image *img
 	 * the following one; the header's setup_data field holds the first. */
 	n = e820_ext_count(e820);
 	if (n) {
-		uint8_t *node = bp + sd_off;
-
-		kl_put_le64(bp + prev_next_field, addr + sd_off);
-		kl_put_le32(node + 8, KL_SETUP_E820_EXT);
-		kl_put_le32(node + 12, (uint32_t)(n * KL_BP_E820_ENTRY_SIZE));
+		data = add_node(bp, addr, &prev_next_field, &sd_off, KL_SETUP_E820_EXT,
+				(uint32_t)(n * KL_BP_E820_ENTRY_SIZE));
 		for (i = 0; i < n; i++)
-			put_e820(node + KL_SETUP_DATA_HDR_SIZE + i * KL_BP_E820_ENTRY_SIZE,
-				 &e820->e[KL_BP_E820_MAX + i]);
-		prev_next_field = sd_off;
-		sd_off += kl_align_up(KL_SETUP_DATA_HDR_SIZE + n * KL_BP_E820_ENTRY_SIZE, 16);
+			put_e820(data + i * KL_BP_E820_ENTRY_SIZE, &e820->e[KL_BP_E820_MAX + i]);
 	}
-	kl_put_le64(bp + prev_next_field, addr + sd_off);
-	kl_put_le32(bp + sd_off + 8, KL_SETUP_RNG_SEED);
-	kl_put_le32(bp + sd_off + 12, KL_RNG_SEED_SIZE);
-	memcpy(bp + sd_off + KL_SETUP_DATA_HDR_SIZE, o->rng_seed, KL_RNG_SEED_SIZE);
-	node_size = kl_align_up(KL_SETUP_DATA_HDR_SIZE + KL_RNG_SEED_SIZE, 16);
+	data = add_node(bp, addr, &prev_next_field, &sd_off, KL_SETUP_RNG_SEED, KL_RNG_SEED_SIZE);
+	memcpy(data, o->rng_seed, KL_RNG_SEED_SIZE);
 	if (ho->table_len) {
 		/* the handoff table, for the new kernel's userland
 		 * (/sys/kernel/boot_params/setup_data/N, kexec-handoff(5)) */
-		prev_next_field = sd_off;
-		sd_off += node_size;
-		kl_put_le64(bp + prev_next_field, addr + sd_off);
-		kl_put_le32(bp + sd_off + 8, KL_HO_SETUP_TYPE);
-		kl_put_le32(bp + sd_off + 12, (uint32_t)ho->table_len);
-		memcpy(bp + sd_off + KL_SETUP_DATA_HDR_SIZE, ho->table, ho->table_len);
-		node_size = kl_align_up(KL_SETUP_DATA_HDR_SIZE + ho->table_len, 16);
+		data = add_node(bp, addr, &prev_next_field, &sd_off, KL_HO_SETUP_TYPE, (uint32_t)ho->table_len);
+		memcpy(data, ho->table, ho->table_len);
 	}
 	for (i = 0; i < ho->nr_blobs; i++) {
 		/* the new kernel memblock-reserves [addr, addr+len) of an
 		 * indirect node and shows its bytes in sysfs */
-		uint8_t *ind;
-
-		prev_next_field = sd_off;
-		sd_off += node_size;
-		kl_put_le64(bp + prev_next_field, addr + sd_off);
-		kl_put_le32(bp + sd_off + 8, KL_SETUP_INDIRECT);
-		kl_put_le32(bp + sd_off + 12, KL_SETUP_INDIRECT_SIZE);
-		ind = bp + sd_off + KL_SETUP_DATA_HDR_SIZE;
-		kl_put_le32(ind, KL_HO_BLOB_SETUP_TYPE);
-		kl_put_le64(ind + 8, ho->blobs[i].len);
-		kl_put_le64(ind + 16, ho->blob_addr[i]);
-		node_size = INDIRECT_NODE_SIZE;
+		data = add_node(bp, addr, &prev_next_field, &sd_off, KL_SETUP_INDIRECT, KL_SETUP_INDIRECT_SIZE);
+		kl_put_le32(data, KL_HO_BLOB_SETUP_TYPE);
+		kl_put_le64(data + 8, ho->blobs[i].len);
+		kl_put_le64(data + 16, ho->blob_addr[i]);
 	}
 	(void)si;
 	return 0;
