@@ -24,6 +24,7 @@ enum {
 	OPT_ARGS_LINUX,
 	OPT_DRY_RUN,
 	OPT_TEST_CORRUPT_DIGEST,
+	OPT_TEST_CORRUPT_ZEROS,
 	OPT_VERIFY,
 	OPT_PRELOAD_DECOMPRESSED,
 	OPT_PRESERVE,
@@ -64,6 +65,7 @@ static const struct option kl_long_options[] = {
 	{ "args-linux", no_argument, NULL, OPT_ARGS_LINUX },
 	{ "dry-run", no_argument, NULL, OPT_DRY_RUN },
 	{ "test-corrupt-digest", no_argument, NULL, OPT_TEST_CORRUPT_DIGEST },
+	{ "test-corrupt-zeros", no_argument, NULL, OPT_TEST_CORRUPT_ZEROS },
 	{ "verify", required_argument, NULL, OPT_VERIFY },
 	{ "preload-decompressed", no_argument, NULL, OPT_PRELOAD_DECOMPRESSED },
 	{ "preserve", required_argument, NULL, OPT_PRESERVE },
@@ -145,6 +147,9 @@ void kl_cli_usage(FILE *f)
 	      "      --test-corrupt-digest\n"
 	      "                           testing: store a wrong digest for the kernel\n"
 	      "                           segment; the purgatory must refuse to boot it\n"
+	      "      --test-corrupt-zeros testing: with --preload-decompressed, leave a\n"
+	      "                           non-zero word where the purgatory expects the\n"
+	      "                           kernel's trailing zeros; it must refuse to boot\n"
 	      "\n"
 	      "Exec:\n"
 	      "  -x, --no-ifdown          do not take network interfaces down before -e/-f\n"
@@ -325,6 +330,9 @@ int kl_cli_parse(int argc, char **argv, struct kl_opts *ret, char *errbuf, size_
 		case OPT_TEST_CORRUPT_DIGEST:
 			o.test_corrupt_digest = true;
 			break;
+		case OPT_TEST_CORRUPT_ZEROS:
+			o.test_corrupt_zeros = true;
+			break;
 		case OPT_VERIFY:
 			if (!strcmp(optarg, "sha256"))
 				o.verify = 1;
@@ -420,6 +428,8 @@ const char *kl_cli_legacy_reason(const struct kl_opts *o)
 		return "--verify (the purgatory's check)";
 	if (o->test_corrupt_digest)
 		return "--test-corrupt-digest";
+	if (o->test_corrupt_zeros)
+		return "--test-corrupt-zeros";
 	if (o->mem_min_set || o->mem_max_set)
 		return "--mem-min/--mem-max";
 	if (o->console_serial || o->serial_set || o->baud_set)

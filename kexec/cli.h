@@ -53,6 +53,7 @@ struct kl_opts {
 	bool serial_set, baud_set;
 	bool noefi, reuse_video_type;
 	bool test_corrupt_digest; /* testing: store a wrong digest for the kernel */
+	bool test_corrupt_zeros;  /* testing: a non-zero word in the kernel's zero tail */
 	const char *kernel; /* first non-option argument */
 };
 

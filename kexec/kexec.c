@@ -473,6 +473,7 @@ static int load_legacy(struct kl_ctx *c)
 		.mem_min = o->mem_min, .mem_max = o->mem_max_set ? o->mem_max : 0,
 		.reuse_video_type = o->reuse_video_type,
 		.corrupt_digest = o->test_corrupt_digest,
+		.corrupt_zeros = o->test_corrupt_zeros,
 	};
 	struct kl_err err = { { 0 } };
 	struct kl_plan plan = { 0 };

@@ -117,7 +117,7 @@ void kl_plan_print(const struct kl_plan *p, FILE *f)
 	for (i = 0; i < p->nr_segments; i++) {
 		const struct kl_segment *s = &p->seg[i];
 
-		fprintf(f, "  %-10s 0x%016" PRIx64 " 0x%016" PRIx64 " 0x%010" PRIx64 " 0x%zx\n", s->name,
-			s->mem, s->mem + s->memsz, s->memsz, s->bufsz);
+		fprintf(f, "  %-10s 0x%016" PRIx64 " 0x%016" PRIx64 " 0x%010" PRIx64 " 0x%zx%s\n", s->name,
+			s->mem, s->mem + s->memsz, s->memsz, s->bufsz, s->zero_tail ? " (then zeros, checked)" : "");
 	}
 }

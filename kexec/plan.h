@@ -24,6 +24,9 @@ struct kl_segment {
 	size_t bufsz;
 	uint64_t mem;
 	uint64_t memsz;
+	/* [mem + bufsz, mem + memsz) is part of the image, all zeros (a
+	 * kernel's .bss): kexec_load zero-fills it, the purgatory checks it. */
+	bool zero_tail;
 };
 
 enum kl_syscall {

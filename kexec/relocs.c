@@ -55,22 +55,30 @@ static int locate(const uint8_t *entry, size_t len, uint64_t vbase, size_t width
 }
 
 int kl_relocs_apply(const struct kl_relocs *r, uint8_t *image, size_t len, uint64_t vbase,
-		    uint64_t delta, struct kl_err *err)
+		    uint64_t delta, size_t *ret_end, struct kl_err *err)
 {
-	size_t i, off = 0;
+	size_t i, off = 0, end = 0;
 
 	if (delta >= (1ULL << 30))
 		return kl_fail(err, -ERANGE, "virtual offset 0x%llx is out of range", (unsigned long long)delta);
 	/* Check every entry first: a bad table changes nothing. */
-	for (i = 0; i < r->n64; i++)
+	for (i = 0; i < r->n64; i++) {
 		if (locate(r->r64 + 4 * i, len, vbase, 8, &off) < 0)
 			goto bad;
-	for (i = 0; i < r->ninv32; i++)
+		end = KL_MAX(end, off + 8);
+	}
+	for (i = 0; i < r->ninv32; i++) {
 		if (locate(r->inv32 + 4 * i, len, vbase, 4, &off) < 0)
 			goto bad;
-	for (i = 0; i < r->n32; i++)
+		end = KL_MAX(end, off + 4);
+	}
+	for (i = 0; i < r->n32; i++) {
 		if (locate(r->r32 + 4 * i, len, vbase, 4, &off) < 0)
 			goto bad;
+		end = KL_MAX(end, off + 4);
+	}
+	if (ret_end)
+		*ret_end = end;
 	if (!delta)
 		return 0;
 	for (i = 0; i < r->n64; i++) {

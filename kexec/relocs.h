@@ -38,9 +38,11 @@ int kl_relocs_parse(const void *tail, size_t len, struct kl_relocs *ret, struct 
  * Apply the table to a kernel image: image holds the kernel's memory from
  * its first loaded byte, which the kernel links at virtual address vbase;
  * delta is the change of the virtual base (a multiple of the alignment,
- * below 1 GiB).  Every location must lie inside the image.
+ * below 1 GiB).  Every location must lie inside the image.  ret_end (may
+ * be NULL) gets the end of the highest location, 0 for an empty table: the
+ * image's bytes past it can be left out of a load only if they are zero.
  */
 int kl_relocs_apply(const struct kl_relocs *r, uint8_t *image, size_t len, uint64_t vbase,
-		    uint64_t delta, struct kl_err *err);
+		    uint64_t delta, size_t *ret_end, struct kl_err *err);
 
 #endif

@@ -40,6 +40,7 @@ struct kl_load_opts {
 	uint64_t mem_max; /* 0: no limit */
 	bool reuse_video_type;
 	bool corrupt_digest; /* testing: flip a bit of the kernel digest */
+	bool corrupt_zeros;  /* testing: a non-zero word in the kernel's zero tail */
 	/* --preload-decompressed: load the bzImage's payload as an ELF kernel,
 	 * relocated in user space for KASLR unless the command line says
 	 * nokaslr. */

@@ -19,7 +19,7 @@
 
 #define KL_PURG_PARAMS_OFFSET 0x40
 #define KL_PURG_MAGIC 0x47504c4bU /* "KLPG" */
-#define KL_PURG_VERSION 1
+#define KL_PURG_VERSION 2 /* 2: seg[].zero_len */
 #define KL_PURG_SEGMENTS_MAX 16 /* KEXEC_SEGMENT_MAX in the kernel */
 
 /* flags */
@@ -30,7 +30,7 @@
 /* Byte offsets the assembly entry needs; pinned below. */
 #define KL_PURG_OFF_ENTRY 8
 #define KL_PURG_OFF_RSI 16
-#define KL_PURG_SIZE 808
+#define KL_PURG_SIZE 936
 
 #ifndef __ASSEMBLER__
 #include <stdint.h>
@@ -40,6 +40,11 @@ struct kl_purg_segment {
 	uint64_t len;  /* bytes covered by the digest (the segment's bufsz) */
 	uint8_t sha256[32]; /* with KL_PURG_F_VERIFY_CRC32C: le32 CRC-32C in
 			     * bytes 0-3, the rest zero */
+	uint64_t zero_len;  /* bytes right after [addr, addr + len) that
+			     * must read zero: the trailing zeros of an
+			     * image (.bss and the like), which the loader
+			     * leaves out of the buffer and kexec_load
+			     * zero-fills; checked with either digest */
 };
 
 struct kl_purg_params {
@@ -70,7 +75,8 @@ KL_PURG_ASSERT_OFFSET(nr_segments, 30);
 KL_PURG_ASSERT_OFFSET(serial_baud, 32);
 KL_PURG_ASSERT_OFFSET(checksum, 36);
 KL_PURG_ASSERT_OFFSET(seg, 40);
-_Static_assert(sizeof(struct kl_purg_segment) == 48, "kl_purg_segment size");
+_Static_assert(__builtin_offsetof(struct kl_purg_segment, zero_len) == 48, "kl_purg_segment.zero_len moved");
+_Static_assert(sizeof(struct kl_purg_segment) == 56, "kl_purg_segment size");
 _Static_assert(sizeof(struct kl_purg_params) == KL_PURG_SIZE,
 	       "kl_purg_params size");
 #endif /* __ASSEMBLER__ */

@@ -8,6 +8,7 @@
  */
 #include "crc32.h"
 #include "crc32c.h"
+#include "zero.h"
 #include "params.h"
 #include "sha256.h"
 
@@ -149,6 +150,16 @@ void kl_purgatory_main(struct kl_purg_params *p)
 		if (verbose)
 			uart_puts(kl_crc32c_uses_sse42() ? "kexec-live purgatory: CRC-32C of all segments ok (instruction)\n"
 							 : "kexec-live purgatory: CRC-32C of all segments ok (sliced table)\n");
+	}
+	if (p->flags & (KL_PURG_F_VERIFY_CRC32C | KL_PURG_F_VERIFY_SHA256)) {
+		/* The image's trailing zeros: not hashed, only proven zero
+		 * (several MiB of a kernel's .bss and .brk). */
+		for (i = 0; i < p->nr_segments; i++) {
+			const struct kl_purg_segment *s = &p->seg[i];
+
+			if (s->zero_len && !kl_all_zero((const void *)(uintptr_t)(s->addr + s->len), s->zero_len))
+				mismatch("zero-fill", s);
+		}
 	}
 	if (p->flags & KL_PURG_F_VERIFY_SHA256) {
 		for (i = 0; i < p->nr_segments; i++) {

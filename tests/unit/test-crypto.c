@@ -8,6 +8,7 @@
 #include "fixture.h"
 #include "purgatory/crc32.h"
 #include "purgatory/crc32c.h"
+#include "purgatory/zero.h"
 #include "purgatory/sha256.h"
 
 static void sha256_known_answers(void **state)
@@ -97,6 +98,33 @@ static void crc32c_every_path(void **state)
 	}
 }
 
+/* kl_all_zero() and kl_zero_suffix() against a bytewise answer, for every
+ * start alignment, length and position of one non-zero byte (head, the
+ * word loop and the tail each get hit). */
+static void zero_runs_at_every_offset(void **state)
+{
+	uint8_t buf[256 + 8];
+	size_t start, len, at;
+
+	(void)state;
+	for (start = 0; start < 8; start++)
+		for (len = 0; len <= 200; len++) {
+			memset(buf, 0, sizeof(buf));
+			assert_int_equal(kl_all_zero(buf + start, len), 1);
+			assert_int_equal(kl_zero_suffix(buf + start, len), len);
+			for (at = 0; at < len; at++) {
+				memset(buf, 0, sizeof(buf));
+				buf[start + at] = (uint8_t)(1u << (at % 8));
+				/* bytes beyond the range never count */
+				buf[start + len] = 0xff;
+				if (start)
+					buf[start - 1] = 0xff;
+				assert_int_equal(kl_all_zero(buf + start, len), 0);
+				assert_int_equal(kl_zero_suffix(buf + start, len), len - at - 1);
+			}
+		}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -104,6 +132,7 @@ int main(void)
 		cmocka_unit_test(sha256_matches_openssl_at_every_length),
 		cmocka_unit_test(crc32_matches_zlib),
 		cmocka_unit_test(crc32c_every_path),
+		cmocka_unit_test(zero_runs_at_every_offset),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -16,7 +16,9 @@
 #include "kexec/plan.h"
 #include "kexec/util.h"
 #include "kexec/x86.h"
+#include "purgatory/crc32c.h"
 #include "purgatory/params.h"
+#include "purgatory/zero.h"
 
 static uint8_t initrd[100 * 1024 + 17];
 
@@ -349,8 +351,10 @@ static void normalise_rejects_what_the_kernel_would(void **state)
 }
 
 /* A payload as the kernel build makes it: gzip(ELF vmlinux + relocation
- * table), the ELF linked at 16 MiB / 0xffffffff81000000. */
-static uint8_t *predecomp_image(size_t *ret_len)
+ * table), the ELF linked at 16 MiB / 0xffffffff81000000.  With zero_tail,
+ * the second PT_LOAD ends in zeros (as a kernel's .bss does) and a 32-bit
+ * relocation points into them. */
+static uint8_t *predecomp_image_tail(size_t *ret_len, bool zero_tail)
 {
 	const struct fx_elf_load l[] = { { 0x1000000, 0x3000, 0x3000 }, { 0x1200000, 0x1000, 0x1000 } };
 	size_t elen, n, gzlen;
@@ -366,12 +370,83 @@ static uint8_t *predecomp_image(size_t *ret_len)
 	kl_put_le32(raw + elen + 4, 0x81000010u);
 	kl_put_le32(raw + elen + 12, 0x81000020u);
 	kl_put_le32(raw + elen + 16, 0x81000024u);
+	if (zero_tail) {
+		memset(raw + 0x1000 + 0x3000 + 0x100, 0, 0x1000 - 0x100);
+		kl_put_le32(raw + elen + 16, 0x81200800u);
+	}
 	gz = fx_gzip(raw, n, &gzlen);
 	img = fx_bzimage(&(struct fx_bzimage_opts){ .payload = gz, .payload_len = gzlen }, ret_len);
 	free(elf);
 	free(raw);
 	free(gz);
 	return img;
+}
+
+static uint8_t *predecomp_image(size_t *ret_len)
+{
+	return predecomp_image_tail(ret_len, false);
+}
+
+/* The kernel's trailing zeros stay out of the buffer (kexec_load zero-fills
+ * memsz), and the purgatory is told to check they still read zero; a
+ * relocated word among them keeps the buffer long enough to hold it. */
+static void predecomp_leaves_trailing_zeros_out(void **state)
+{
+	struct kl_sysinfo si;
+	struct kl_plan p = { 0 };
+	struct kl_err err = { { 0 } };
+	size_t len, i;
+	uint8_t *k = predecomp_image_tail(&len, true);
+	struct kl_load_opts lo = { .kernel = k, .kernel_len = len, .verify = KL_VERIFY_CRC32C,
+				   .preload_decompressed = true, .kaslr_random = { 3, 5 } };
+	struct kl_purg_params pp;
+	const struct kl_segment *ks;
+	const uint64_t delta = 5 * 0x200000;
+
+	(void)state;
+	fx_sysinfo("qemu-2g", &si);
+	if (kl_x86_plan(&si, &lo, &p, &err) < 0)
+		fail_msg("%s", err.msg);
+	ks = seg(&p, "kernel");
+	assert_int_equal(ks->memsz, 0x201000);
+	assert_true(ks->zero_tail);
+	assert_int_equal(ks->bufsz, 0x200804); /* up to the relocated word */
+	assert_int_equal(kl_le32((uint8_t *)ks->buf + 0x200800), (uint32_t)delta);
+	assert_int_equal(((uint8_t *)ks->buf)[0x2000ff], 0x41);
+	for (i = 0x200100; i < 0x200800; i++)
+		assert_int_equal(((uint8_t *)ks->buf)[i], 0);
+	memcpy(&pp, (const uint8_t *)seg(&p, "purgatory")->buf + KL_PURG_PARAMS_OFFSET, sizeof(pp));
+	for (i = 0; i < pp.nr_segments && pp.seg[i].addr != ks->mem; i++)
+		;
+	assert_true(i < pp.nr_segments);
+	assert_int_equal(pp.seg[i].len, 0x200804);
+	assert_int_equal(pp.seg[i].zero_len, 0x201000 - 0x200804);
+	assert_int_equal(kl_le32(pp.seg[i].sha256), kl_crc32c(ks->buf, 0x200804));
+	for (i = 0; i < pp.nr_segments; i++)
+		if (pp.seg[i].addr != ks->mem)
+			assert_int_equal(pp.seg[i].zero_len, 0); /* only the kernel's tail */
+	kl_plan_free(&p);
+
+	/* nokaslr: nothing relocated, the buffer ends at the last data byte */
+	lo.cmdline = "nokaslr";
+	assert_int_equal(kl_x86_plan(&si, &lo, &p, &err), 0);
+	assert_int_equal(seg(&p, "kernel")->bufsz, 0x200100);
+	kl_plan_free(&p);
+
+	/* --test-corrupt-zeros: the purgatory's zero range starts 8 bytes
+	 * early, over non-zero data, and the digest stops there */
+	lo.corrupt_zeros = true;
+	assert_int_equal(kl_x86_plan(&si, &lo, &p, &err), 0);
+	ks = seg(&p, "kernel");
+	memcpy(&pp, (const uint8_t *)seg(&p, "purgatory")->buf + KL_PURG_PARAMS_OFFSET, sizeof(pp));
+	for (i = 0; i < pp.nr_segments && pp.seg[i].addr != ks->mem; i++)
+		;
+	assert_int_equal(pp.seg[i].len, 0x200100 - 8);
+	assert_int_equal(pp.seg[i].zero_len, 0x201000 - 0x200100 + 8);
+	assert_false(kl_all_zero((const uint8_t *)ks->buf + pp.seg[i].len, 8));
+	kl_plan_free(&p);
+	kl_sysinfo_free(&si);
+	free(k);
 }
 
 static void preload_decompressed_relocates_and_flags(void **state)
@@ -632,6 +707,7 @@ int main(void)
 		cmocka_unit_test(refusals),
 		cmocka_unit_test(normalise_rejects_what_the_kernel_would),
 		cmocka_unit_test(preload_decompressed_relocates_and_flags),
+		cmocka_unit_test(predecomp_leaves_trailing_zeros_out),
 		cmocka_unit_test(preserve_marks_e820_and_avoids_the_range),
 		cmocka_unit_test(preserve_overlapping_a_fixed_segment_names_both),
 		cmocka_unit_test(blobs_travel_in_one_segment_with_indirect_nodes),

@@ -36,7 +36,7 @@ static void three_set_layout(void **state)
 	const uint64_t r64[] = { VBASE + 0x10, VBASE + 0x20 }, inv[] = { VBASE + 0x30 }, r32[] = { VBASE + 0x40 };
 	struct kl_relocs r;
 	uint8_t img[0x100] = { 0 };
-	size_t len;
+	size_t len, end = 0;
 	uint8_t *t = table(r64, 2, inv, 1, 1, r32, 1, &len);
 
 	(void)state;
@@ -49,7 +49,8 @@ static void three_set_layout(void **state)
 	kl_put_le64(img + 0x20, 0xffffffff82000000ULL);
 	kl_put_le32(img + 0x30, 0x1000);
 	kl_put_le32(img + 0x40, 0x81000000u);
-	assert_int_equal(kl_relocs_apply(&r, img, sizeof(img), VBASE, 0x200000, NULL), 0);
+	assert_int_equal(kl_relocs_apply(&r, img, sizeof(img), VBASE, 0x200000, &end, NULL), 0);
+	assert_int_equal(end, 0x44); /* the 32-bit location at 0x40 is the highest */
 	assert_int_equal(kl_le64(img + 0x10), VBASE + 0x1234 + 0x200000);
 	assert_int_equal(kl_le64(img + 0x20), 0xffffffff82200000ULL);
 	assert_int_equal(kl_le32(img + 0x30), 0x1000 - 0x200000u);
@@ -62,21 +63,22 @@ static void two_set_layout(void **state)
 	const uint64_t r64[] = { VBASE + 0x8 }, r32[] = { VBASE + 0x0, VBASE + 0x4 };
 	struct kl_relocs r;
 	uint8_t img[0x10] = { 0 };
-	size_t len;
+	size_t len, end = 0;
 	uint8_t *t = table(r64, 1, NULL, 0, 0, r32, 2, &len);
 
 	(void)state;
 	assert_int_equal(kl_relocs_parse(t, len, &r, NULL), 0);
 	assert_int_equal(r.layout, 2);
 	assert_int_equal(r.ninv32, 0);
-	assert_int_equal(kl_relocs_apply(&r, img, sizeof(img), VBASE, 0x400000, NULL), 0);
+	assert_int_equal(kl_relocs_apply(&r, img, sizeof(img), VBASE, 0x400000, NULL, NULL), 0);
 	assert_int_equal(kl_le32(img + 0), 0x400000);
 	assert_int_equal(kl_le32(img + 4), 0x400000);
 	assert_int_equal(kl_le64(img + 8), 0x400000);
 	/* delta 0 changes nothing */
 	memset(img, 0, sizeof(img));
-	assert_int_equal(kl_relocs_apply(&r, img, sizeof(img), VBASE, 0, NULL), 0);
+	assert_int_equal(kl_relocs_apply(&r, img, sizeof(img), VBASE, 0, &end, NULL), 0);
 	assert_int_equal(kl_le64(img + 8), 0);
+	assert_int_equal(end, 0x10); /* the 64-bit location at 8, even with delta 0 */
 	free(t);
 }
 
@@ -91,7 +93,7 @@ static void refusals_change_nothing(void **state)
 
 	(void)state;
 	assert_int_equal(kl_relocs_parse(t, len, &r, NULL), 0);
-	assert_int_equal(kl_relocs_apply(&r, img, sizeof(img), VBASE, 0x200000, &err), -ERANGE);
+	assert_int_equal(kl_relocs_apply(&r, img, sizeof(img), VBASE, 0x200000, NULL, &err), -ERANGE);
 	assert_non_null(strstr(err.msg, "outside the kernel image"));
 	assert_memory_equal(img, zero, sizeof(img)); /* checked before any write */
 	/* a 64-bit location whose last bytes fall off the image */
@@ -100,7 +102,7 @@ static void refusals_change_nothing(void **state)
 		uint8_t *t2 = table(r64_edge, 1, NULL, 0, 0, NULL, 0, &len);
 
 		assert_int_equal(kl_relocs_parse(t2, len, &r, NULL), 0);
-		assert_int_equal(kl_relocs_apply(&r, img, sizeof(img), VBASE, 0x200000, NULL), -ERANGE);
+		assert_int_equal(kl_relocs_apply(&r, img, sizeof(img), VBASE, 0x200000, NULL, NULL), -ERANGE);
 		free(t2);
 	}
 	/* below the image */
@@ -109,10 +111,10 @@ static void refusals_change_nothing(void **state)
 		uint8_t *t3 = table(NULL, 0, NULL, 0, 0, r32_low, 1, &len);
 
 		assert_int_equal(kl_relocs_parse(t3, len, &r, NULL), 0);
-		assert_int_equal(kl_relocs_apply(&r, img, sizeof(img), VBASE, 0x200000, NULL), -ERANGE);
+		assert_int_equal(kl_relocs_apply(&r, img, sizeof(img), VBASE, 0x200000, NULL, NULL), -ERANGE);
 		free(t3);
 	}
-	assert_int_equal(kl_relocs_apply(&r, img, sizeof(img), VBASE, 1ULL << 30, NULL), -ERANGE);
+	assert_int_equal(kl_relocs_apply(&r, img, sizeof(img), VBASE, 1ULL << 30, NULL, NULL), -ERANGE);
 	free(t);
 }
 
