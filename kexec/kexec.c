@@ -44,11 +44,13 @@ struct kl_ctx {
 	/* the kernel as read, and possibly decompressed */
 	void *kernel;
 	size_t kernel_len;
+	uint64_t kernel_file_len; /* more than kernel_len when only the head was read */
 	enum kl_comp kernel_comp;
 	void *initrd;
 	size_t initrd_len;
 	void *vmlinux; /* decompressed payload from the preload cache (mapped) */
 	size_t vmlinux_len;
+	enum kl_comp vmlinux_comp; /* its compression in the bzImage */
 	bool initrd_from_cache; /* then c->initrd is mapped too */
 	char *proc_cmdline; /* /proc/cmdline, with --reuse-cmdline */
 	/* the handoff as loaded: what --handoff-from-previous received, then
@@ -110,6 +112,64 @@ static int read_user_file(const char *what, const char *path, uint64_t max, void
 	return 0;
 }
 
+/* --preload-decompressed with a staged entry for the kernel (and initrd):
+ * the entry holds the payload decompressed, so of the kernel only its head
+ * (the setup code and header) is read.  Returns KL_EXIT_OK on a hit, -1
+ * when the sources must be read (no entry, or a stale or damaged one,
+ * which is said), or another exit code. */
+static int read_from_cache(struct kl_ctx *c)
+{
+	const struct kl_opts *o = c->o;
+	struct kl_err err = { { 0 } };
+	_cleanup_free_ char *dir = NULL;
+	struct kl_cache_entry e;
+	char why[600];
+	void *head = NULL, *cpio = NULL;
+	size_t head_len = 0, cpio_len = 0, i;
+	uint64_t size = 0;
+	int r;
+
+	/* Unreadable, or compressed as a whole (never staged): the full
+	 * read below reports or handles it. */
+	if (kl_read_regular_head(o->kernel, KL_KERNEL_FILE_MAX, KL_BZIMAGE_HEAD_MAX, &head, &head_len, &size,
+				 &err) < 0)
+		return -1;
+	if (!head_len || kl_comp_detect(head, head_len) != KL_COMP_NONE) {
+		free(head);
+		return -1;
+	}
+	if (kl_cache_dir(c->sys->root, NULL, NULL, &dir, &err) < 0) {
+		free(head);
+		say("%s", err.msg);
+		return KL_EXIT_FAIL;
+	}
+	r = kl_cache_lookup(dir, o->kernel, o->initrd, &e, &c->vmlinux, &c->vmlinux_len, &cpio, &cpio_len, why,
+			    sizeof(why));
+	kl_debug_time("preload cache looked up");
+	if (r != 1) {
+		free(head);
+		if (r == -ESTALE)
+			say("warning: preload cache: %s; loading from the sources", why);
+		else
+			kl_debug("kexec: preload cache: %s; decompressing now\n", why);
+		return -1;
+	}
+	kl_debug("kexec: preload cache: %s (%s) for %s; of the kernel only its first %zu of %" PRIu64
+		 " bytes read\n", why, dir, o->kernel, head_len, size);
+	c->kernel = head;
+	c->kernel_len = head_len;
+	c->kernel_file_len = size;
+	for (i = 1; i < KL_COMP_MAX; i++)
+		if (!strcmp(e.compression, kl_comp_name((enum kl_comp)i)))
+			c->vmlinux_comp = (enum kl_comp)i;
+	if (o->initrd) {
+		c->initrd = cpio;
+		c->initrd_len = cpio_len;
+		c->initrd_from_cache = true;
+	}
+	return KL_EXIT_OK;
+}
+
 /* Read kernel (decompressing a whole-file compressed image) and initrd.
  * Returns an exit code. */
 static int read_inputs(struct kl_ctx *c)
@@ -120,6 +180,11 @@ static int read_inputs(struct kl_ctx *c)
 	size_t raw_len = 0, out_len;
 	int r;
 
+	if (o->preload_decompressed) {
+		r = read_from_cache(c);
+		if (r >= 0)
+			return r;
+	}
 	if (read_user_file("kernel", o->kernel, KL_KERNEL_FILE_MAX, &raw, &raw_len) < 0)
 		return KL_EXIT_USAGE;
 	c->kernel_comp = kl_comp_detect(raw, raw_len);
@@ -137,34 +202,8 @@ static int read_inputs(struct kl_ctx *c)
 	}
 	c->kernel = raw;
 	c->kernel_len = raw_len;
-	if (o->preload_decompressed && c->kernel_comp == KL_COMP_NONE) {
-		_cleanup_free_ char *dir = NULL;
-		struct kl_cache_entry e;
-		char why[600];
-
-		/* A staged entry: the payload decompressed and the initrd
-		 * flattened ahead of time.  A stale or damaged one is never
-		 * used, and said so. */
-		if (kl_cache_dir(c->sys->root, NULL, NULL, &dir, &err) < 0) {
-			say("%s", err.msg);
-			return KL_EXIT_FAIL;
-		}
-		r = kl_cache_lookup(dir, o->kernel, o->initrd, &e, &c->vmlinux, &c->vmlinux_len, &out, &out_len, why,
-				    sizeof(why));
-		if (r == 1) {
-			kl_debug("kexec: preload cache: %s (%s) for %s\n", why, dir, o->kernel);
-			if (o->initrd) {
-				c->initrd = out;
-				c->initrd_len = out_len;
-				c->initrd_from_cache = true;
-			}
-			return KL_EXIT_OK;
-		}
-		if (r == -ESTALE)
-			say("warning: preload cache: %s; loading from the sources", why);
-		else
-			kl_debug("kexec: preload cache: %s; decompressing now\n", why);
-	}
+	c->kernel_file_len = raw_len;
+	kl_debug_time("kernel read");
 	return KL_EXIT_OK;
 }
 
@@ -468,7 +507,8 @@ static int load_legacy(struct kl_ctx *c)
 					: o->verify > 0 ? (enum kl_verify)o->verify : KL_VERIFY_SHA256,
 		.console_serial = o->console_serial,
 		.preload_decompressed = o->preload_decompressed,
-		.vmlinux = c->vmlinux, .vmlinux_len = c->vmlinux_len,
+		.vmlinux = c->vmlinux, .vmlinux_len = c->vmlinux_len, .vmlinux_comp = c->vmlinux_comp,
+		.kernel_file_len = c->kernel_file_len,
 		.serial_port = o->serial_port, .serial_baud = o->serial_baud,
 		.mem_min = o->mem_min, .mem_max = o->mem_max_set ? o->mem_max : 0,
 		.reuse_video_type = o->reuse_video_type,

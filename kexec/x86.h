@@ -7,6 +7,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "decompress.h"
 #include "err.h"
 #include "handoff.h"
 #include "plan.h"
@@ -49,6 +50,10 @@ struct kl_load_opts {
 	 * the preload cache; NULL: decompress the bzImage's payload. */
 	const void *vmlinux;
 	size_t vmlinux_len;
+	enum kl_comp vmlinux_comp; /* what the payload was compressed with */
+	/* With vmlinux: kernel may hold only the bzImage's first kernel_len
+	 * bytes (at least KL_BZIMAGE_HEAD_MAX) of a kernel_file_len-byte file. */
+	uint64_t kernel_file_len;
 	uint64_t kaslr_random[2]; /* physical and virtual choices */
 	const struct kl_preserve *preserve; /* memory the jump must not touch */
 	size_t nr_preserve;
