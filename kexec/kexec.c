@@ -51,7 +51,8 @@ struct kl_ctx {
 	void *vmlinux; /* decompressed payload from the preload cache (mapped) */
 	size_t vmlinux_len;
 	enum kl_comp vmlinux_comp; /* its compression in the bzImage */
-	bool initrd_from_cache; /* then c->initrd is mapped too */
+	bool initrd_from_cache; /* then c->initrd is mapped too, and */
+	uint32_t initrd_crc32c; /* its CRC-32C was checked at lookup */
 	char *proc_cmdline; /* /proc/cmdline, with --reuse-cmdline */
 	/* the handoff as loaded: what --handoff-from-previous received, then
 	 * the options' own entries, digests filled in */
@@ -166,6 +167,7 @@ static int read_from_cache(struct kl_ctx *c)
 		c->initrd = cpio;
 		c->initrd_len = cpio_len;
 		c->initrd_from_cache = true;
+		c->initrd_crc32c = e.initrd_cpio.crc32c; /* just checked over these bytes */
 	}
 	return KL_EXIT_OK;
 }
@@ -528,6 +530,8 @@ static int load_legacy(struct kl_ctx *c)
 		return r;
 	lo.initrd = c->initrd;
 	lo.initrd_len = c->initrd_len;
+	lo.initrd_crc32c_known = c->initrd_from_cache;
+	lo.initrd_crc32c = c->initrd_crc32c;
 	r = prepare_handoff(c);
 	if (r != KL_EXIT_OK)
 		return r;

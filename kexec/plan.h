@@ -27,6 +27,9 @@ struct kl_segment {
 	/* [mem + bufsz, mem + memsz) is part of the image, all zeros (a
 	 * kernel's .bss): kexec_load zero-fills it, the purgatory checks it. */
 	bool zero_tail;
+	/* the CRC-32C of buf[0, bufsz) is already known: crc32c */
+	bool crc32c_known;
+	uint32_t crc32c;
 };
 
 enum kl_syscall {

@@ -326,6 +326,8 @@ static int finish_plan(struct kl_freeset *fs, const struct x86_image *img,
 		r = kl_plan_borrow(plan, "initrd", o->initrd, o->initrd_len, initrd_addr, o->initrd_len, err);
 		if (r < 0)
 			return r;
+		plan->seg[plan->nr_segments - 1].crc32c_known = o->initrd_crc32c_known;
+		plan->seg[plan->nr_segments - 1].crc32c = o->initrd_crc32c;
 	}
 
 	/* Blobs: one segment, each blob page aligned, anywhere in RAM (an
@@ -455,7 +457,7 @@ static int finish_plan(struct kl_freeset *fs, const struct x86_image *img,
 		    !EVP_Digest(s->buf, len, pp.seg[i].sha256, NULL, EVP_sha256(), NULL))
 			return kl_fail(err, -EIO, "OpenSSL SHA-256 failed");
 		if (o->verify == KL_VERIFY_CRC32C)
-			kl_put_le32(pp.seg[i].sha256, kl_crc32c(s->buf, len));
+			kl_put_le32(pp.seg[i].sha256, s->crc32c_known && len == s->bufsz ? s->crc32c : kl_crc32c(s->buf, len));
 		if (o->corrupt_digest && !strcmp(s->name, "kernel"))
 			pp.seg[i].sha256[0] ^= 1;
 	}

@@ -29,6 +29,10 @@ struct kl_load_opts {
 	size_t kernel_len;
 	const void *initrd;
 	size_t initrd_len;
+	/* the initrd's CRC-32C, when the caller has just computed it over
+	 * these very bytes (the preload cache's check): not computed again */
+	bool initrd_crc32c_known;
+	uint32_t initrd_crc32c;
 	const char *initrd_path; /* for messages only */
 	const char *cmdline; /* as given (--append etc.), may be NULL */
 	const char *reuse_cmdline; /* /proc/cmdline text with --reuse-cmdline */

@@ -231,6 +231,38 @@ static void purgatory_block_is_complete(void **state)
 
 /* More than 128 e820 entries: the rest go to a SETUP_E820_EXT node ahead
  * of the RNG seed. */
+/* The CRC-32C of the initrd, when the caller knows it (the preload cache
+ * checked it over the same bytes), goes to the purgatory as it is; else it
+ * is computed. */
+static uint32_t initrd_crc_in_block(struct kl_load_opts *lo)
+{
+	struct kl_plan p = { 0 };
+	struct kl_purg_params pp;
+	uint64_t at;
+	uint32_t crc = 0;
+	size_t i;
+
+	assert_int_equal(plan_bz(&(struct fx_bzimage_opts){ 0 }, lo, "qemu-2g", &p, NULL), 0);
+	at = seg(&p, "initrd")->mem;
+	memcpy(&pp, (const uint8_t *)seg(&p, "purgatory")->buf + KL_PURG_PARAMS_OFFSET, sizeof(pp));
+	for (i = 0; i < pp.nr_segments; i++)
+		if (pp.seg[i].addr == at)
+			crc = kl_le32(pp.seg[i].sha256);
+	kl_plan_free(&p);
+	return crc;
+}
+
+static void known_initrd_crc_is_not_recomputed(void **state)
+{
+	struct kl_load_opts lo = { .initrd = initrd, .initrd_len = sizeof(initrd), .verify = KL_VERIFY_CRC32C };
+
+	(void)state;
+	assert_int_equal(initrd_crc_in_block(&lo), kl_crc32c(initrd, sizeof(initrd)));
+	lo.initrd_crc32c_known = true;
+	lo.initrd_crc32c = 0x12345678; /* not the real one: proves it is taken as given */
+	assert_int_equal(initrd_crc_in_block(&lo), 0x12345678);
+}
+
 static void e820_ext_for_large_maps(void **state)
 {
 	struct kl_sysinfo si = { 0 };
@@ -703,6 +735,7 @@ int main(void)
 		cmocka_unit_test(golden_elf),
 		cmocka_unit_test(boot_params_contents),
 		cmocka_unit_test(purgatory_block_is_complete),
+		cmocka_unit_test(known_initrd_crc_is_not_recomputed),
 		cmocka_unit_test(e820_ext_for_large_maps),
 		cmocka_unit_test(refusals),
 		cmocka_unit_test(normalise_rejects_what_the_kernel_would),
