@@ -89,6 +89,21 @@
  * later, Documentation/arch/x86/boot.rst). */
 #define KL_SETUP_INDIRECT 0x80000000U
 #define KL_SETUP_INDIRECT_SIZE 24
+/* SETUP_EFI: struct efi_setup_data {u64 fw_vendor, __unused, tables,
+ * smbios, reserved[8]} (arch/x86/include/asm/efi.h): where the firmware's
+ * tables were before the first kernel switched EFI to virtual mode. */
+#define KL_SETUP_EFI 4
+#define KL_EFI_SETUP_SIZE 96
+
+/* struct efi_info at KL_BP_EFI_INFO: u32 fields */
+#define KL_EFI_LOADER_SIGNATURE 0x00
+#define KL_EFI_MEMDESC_SIZE 0x08
+#define KL_EFI_MEMMAP 0x10
+#define KL_EFI_MEMMAP_SIZE 0x14
+#define KL_EFI_MEMMAP_HI 0x1c
+#define KL_EFI_INFO_SIZE 0x20
+#define KL_EFI64_SIGNATURE 0x34364c45U /* "EL64" */
+#define KL_EFI_MEMDESC_MIN 40 /* sizeof(efi_memory_desc_t) */
 
 /* Pin the offsets against a packed mirror of the kernel's struct layout. */
 struct kl_bp_layout {

@@ -514,6 +514,7 @@ static int load_legacy(struct kl_ctx *c)
 		.serial_port = o->serial_port, .serial_baud = o->serial_baud,
 		.mem_min = o->mem_min, .mem_max = o->mem_max_set ? o->mem_max : 0,
 		.reuse_video_type = o->reuse_video_type,
+		.noefi = o->noefi,
 		.corrupt_digest = o->test_corrupt_digest,
 		.corrupt_zeros = o->test_corrupt_zeros,
 	};
@@ -552,9 +553,9 @@ static int load_legacy(struct kl_ctx *c)
 	}
 	if (si.firmware_from_iomem)
 		kl_debug("kexec: /sys/firmware/memmap is missing; e820 for the new kernel comes from /proc/iomem\n");
-	if (si.efi && !o->noefi)
-		say("warning: EFI runtime services are not handed over through kexec_load in this version; "
-		    "the new kernel runs as with --noefi");
+	if (si.efi && !o->noefi && !si.efi_rt.present)
+		say("warning: %s: the new kernel runs without EFI runtime services, as with --noefi",
+		    si.efi_rt.why_not);
 	kl_debug_time("planning");
 	r = kl_x86_plan(&si, &lo, &plan, &err);
 	if (r < 0) {

@@ -110,6 +110,8 @@ void kl_plan_print(const struct kl_plan *p, FILE *f)
 	fprintf(f, "kernel entry: 0x%016" PRIx64 "\n", p->kernel_entry);
 	fprintf(f, "boot_params:  0x%016" PRIx64 "\n", p->boot_params);
 	fprintf(f, "verify:   %s\n", p->verify ? p->verify : "none");
+	if (p->efi_regions)
+		fprintf(f, "efi:      runtime services handed over (%zu regions)\n", p->efi_regions);
 	fprintf(f, "flags:    0x%lx\n", p->flags);
 	fprintf(f, "cmdline:  \"%s\"\n", p->cmdline ? p->cmdline : "");
 	fprintf(f, "segments: %zu\n", p->nr_segments);

@@ -49,6 +49,7 @@ struct kl_plan {
 	uint64_t kernel_entry; /* where the purgatory jumps */
 	uint64_t boot_params;  /* %rsi */
 	const char *verify; /* "sha256", "crc32c", "none" */
+	size_t efi_regions; /* EFI runtime map entries handed over, 0: none */
 	/* kexec_file_load */
 	char *kernel_path;
 	char *initrd_path;

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 #include <dirent.h>
+#include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
@@ -14,6 +15,8 @@ void kl_sysinfo_free(struct kl_sysinfo *si)
 {
 	kl_memmap_free(&si->iomem);
 	kl_memmap_free(&si->firmware);
+	free(si->efi_rt.map);
+	si->efi_rt.map = NULL;
 }
 
 int kl_read_file(const char *root, const char *path, size_t max, char **ret,
@@ -172,22 +175,113 @@ static int read_firmware_memmap(const char *root, struct kl_memmap *m, struct kl
 	return r;
 }
 
-/* ACPI20=0x... (preferred) or ACPI=0x... from the EFI system table. */
-static uint64_t efi_rsdp(const char *root)
+/* KEY=0x... from the EFI system table file (ACPI20, ACPI, SMBIOS); 0
+ * when absent. */
+static uint64_t systab_value(const char *root, const char *key)
 {
 	_cleanup_free_ char *t = NULL;
-	uint64_t acpi = 0, acpi20 = 0;
+	size_t n = strlen(key);
 	char *line, *save = NULL;
 
 	if (kl_read_file(root, "/sys/firmware/efi/systab", 16384, &t, NULL, NULL) < 0)
 		return 0;
-	for (line = strtok_r(t, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
-		if (!strncmp(line, "ACPI20=", 7))
-			acpi20 = strtoull(line + 7, NULL, 0);
-		else if (!strncmp(line, "ACPI=", 5))
-			acpi = strtoull(line + 5, NULL, 0);
+	for (line = strtok_r(t, "\n", &save); line; line = strtok_r(NULL, "\n", &save))
+		if (!strncmp(line, key, n) && line[n] == '=')
+			return strtoull(line + n + 1, NULL, 0);
+	return 0;
+}
+
+/* ACPI20= (preferred) or ACPI= from the EFI system table. */
+static uint64_t efi_rsdp(const char *root)
+{
+	uint64_t acpi20 = systab_value(root, "ACPI20");
+
+	return acpi20 ? acpi20 : systab_value(root, "ACPI");
+}
+
+/* One number from a sysfs file ("0x..." or decimal, one line). */
+static int read_u64(const char *root, const char *path, uint64_t *ret)
+{
+	_cleanup_free_ char *t = NULL;
+	char *end;
+	uint64_t v;
+
+	if (kl_read_file(root, path, 64, &t, NULL, NULL) < 0 || !t)
+		return -ENOENT;
+	errno = 0;
+	v = strtoull(t, &end, 0);
+	if (errno || end == t || (*end && *end != '\n'))
+		return -EINVAL;
+	*ret = v;
+	return 0;
+}
+
+/* What the next kernel needs to keep EFI runtime services: the runtime
+ * map and the addresses the firmware's tables had before the switch to
+ * virtual mode (the running kernel keeps both in sysfs for kexec). */
+static void read_efi_runtime(const char *root, struct kl_efi_runtime *rt)
+{
+	struct kl_efi_region *map = NULL;
+	size_t n = 0;
+	char path[128];
+
+	*rt = (struct kl_efi_runtime){ .why_not = "no /sys/firmware/efi/fw_vendor, runtime or config_table" };
+	if (read_u64(root, "/sys/firmware/efi/fw_vendor", &rt->fw_vendor) < 0 ||
+	    read_u64(root, "/sys/firmware/efi/config_table", &rt->config_table) < 0)
+		return;
+	rt->smbios = systab_value(root, "SMBIOS");
+	for (;; n++) {
+		struct kl_efi_region g;
+		uint64_t type;
+		struct stat st;
+
+		snprintf(path, sizeof(path), "%s/sys/firmware/efi/runtime-map/%zu", root, n);
+		if (stat(path, &st) < 0)
+			break;
+		if (n == KL_EFI_REGIONS_MAX) {
+			rt->why_not = "more than 1024 regions in /sys/firmware/efi/runtime-map";
+			goto fail;
+		}
+#define FIELD(name, dst)                                                                       \
+	snprintf(path, sizeof(path), "/sys/firmware/efi/runtime-map/%zu/" name, n);            \
+	if (read_u64(root, path, dst) < 0) {                                                   \
+		rt->why_not = "an unreadable entry in /sys/firmware/efi/runtime-map";         \
+		goto fail;                                                                     \
 	}
-	return acpi20 ? acpi20 : acpi;
+		FIELD("type", &type)
+		FIELD("phys_addr", &g.phys)
+		FIELD("virt_addr", &g.virt)
+		FIELD("num_pages", &g.pages)
+		FIELD("attribute", &g.attr)
+#undef FIELD
+		if (type > UINT32_MAX) {
+			rt->why_not = "an unreadable entry in /sys/firmware/efi/runtime-map";
+			goto fail;
+		}
+		g.type = (uint32_t)type;
+		if (n % 16 == 0) {
+			struct kl_efi_region *m = realloc(map, (n + 16) * sizeof(*m));
+
+			if (!m) {
+				rt->why_not = "out of memory";
+				goto fail;
+			}
+			map = m;
+		}
+		map[n] = g;
+	}
+	if (!n) {
+		rt->why_not = "no /sys/firmware/efi/runtime-map (a kernel without CONFIG_EFI_RUNTIME_MAP, "
+			      "or booted with efi=noruntime)";
+		goto fail;
+	}
+	rt->map = map;
+	rt->n = n;
+	rt->present = true;
+	rt->why_not = NULL;
+	return;
+fail:
+	free(map);
 }
 
 static bool fb0_is_firmware(const char *root)
@@ -239,6 +333,8 @@ int kl_sysinfo_read(const char *root, struct kl_sysinfo *ret, struct kl_err *err
 	snprintf(path, sizeof(path), "%s/sys/firmware/efi", root);
 	si.efi = stat(path, &st) == 0;
 	si.efi_rsdp = si.efi ? efi_rsdp(root) : 0;
+	if (si.efi)
+		read_efi_runtime(root, &si.efi_rt);
 	si.fb_firmware = fb0_is_firmware(root);
 	*ret = si;
 	return 0;

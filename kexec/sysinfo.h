@@ -14,6 +14,25 @@
 #include "err.h"
 #include "memmap.h"
 
+/* One region of the EFI runtime map (/sys/firmware/efi/runtime-map/N): the
+ * kernel keeps it for kexec, with the virtual address each region of the
+ * runtime services was mapped at (SetVirtualAddressMap() can be called
+ * only once, so the next kernel must map them at the same addresses). */
+struct kl_efi_region {
+	uint32_t type;
+	uint64_t phys, virt, pages, attr;
+};
+
+#define KL_EFI_REGIONS_MAX 1024
+
+struct kl_efi_runtime {
+	bool present; /* all of it read; else why_not says what was missing */
+	const char *why_not;
+	uint64_t fw_vendor, config_table, smbios; /* physical addresses */
+	struct kl_efi_region *map;
+	size_t n;
+};
+
 struct kl_sysinfo {
 	struct kl_memmap iomem;    /* /proc/iomem: where segments may go */
 	struct kl_memmap firmware; /* e820 for the new kernel */
@@ -23,6 +42,7 @@ struct kl_sysinfo {
 	bool efi;         /* booted through EFI */
 	bool fb_firmware; /* fb0 is still the firmware's framebuffer */
 	uint64_t efi_rsdp; /* ACPI20= (or ACPI=) from the EFI system table */
+	struct kl_efi_runtime efi_rt; /* when efi */
 };
 
 void kl_sysinfo_free(struct kl_sysinfo *si);

@@ -144,14 +144,39 @@ static size_t e820_ext_count(const struct kl_memmap *e820)
 }
 
 /* What the handoff adds to boot_params: the table's node, and one
- * SETUP_INDIRECT node per blob pointing at its bytes. */
+ * SETUP_INDIRECT node per blob pointing at its bytes.  And, on an EFI
+ * machine, what keeps the runtime services: a SETUP_EFI node and the
+ * runtime map (efi_desc_size bytes an entry, efi_regions of them). */
 struct handoff_nodes {
 	const void *table;
 	size_t table_len;
 	const struct kl_blob *blobs;
 	const uint64_t *blob_addr;
 	size_t nr_blobs;
+	const struct kl_efi_runtime *efi; /* NULL: no EFI handover */
+	uint32_t efi_desc_size;
 };
+
+/*
+ * Hand EFI runtime services to the next kernel?  Only on an EFI boot, not
+ * with --noefi, and only with everything the kernel's own kexec_file_load
+ * passes (arch/x86/kernel/kexec-bzimage64.c): the running kernel's
+ * efi_info (64-bit loader signature, system table, descriptor size) and
+ * its runtime map with the virtual addresses already in use.
+ */
+static const struct kl_efi_runtime *efi_handover(const struct kl_sysinfo *si, const struct kl_load_opts *o,
+						 uint32_t *ret_desc_size)
+{
+	const uint8_t *ei = si->boot_params + KL_BP_EFI_INFO;
+	uint32_t ds = kl_le32(ei + KL_EFI_MEMDESC_SIZE);
+
+	if (!si->efi || o->noefi || !si->efi_rt.present || !si->have_boot_params ||
+	    kl_le32(ei + KL_EFI_LOADER_SIGNATURE) != KL_EFI64_SIGNATURE || ds < KL_EFI_MEMDESC_MIN ||
+	    ds > 4096 || ds % 8)
+		return NULL;
+	*ret_desc_size = ds;
+	return &si->efi_rt;
+}
 
 #define INDIRECT_NODE_SIZE kl_align_up(KL_SETUP_DATA_HDR_SIZE + KL_SETUP_INDIRECT_SIZE, 16)
 
@@ -171,6 +196,9 @@ static size_t params_layout(const struct kl_memmap *e820, size_t cmdline_len, co
 	if (ho->table_len)
 		end += kl_align_up(KL_SETUP_DATA_HDR_SIZE + ho->table_len, 16);
 	end += ho->nr_blobs * INDIRECT_NODE_SIZE;
+	if (ho->efi) /* the SETUP_EFI node, then the runtime map */
+		end += kl_align_up(KL_SETUP_DATA_HDR_SIZE + KL_EFI_SETUP_SIZE, 16) +
+		       ho->efi->n * (size_t)ho->efi_desc_size;
 	*ret_cmdline_off = cmd;
 	*ret_sd_off = sd;
 	return end;
@@ -267,7 +295,34 @@ static int build_params(uint8_t *buf, uint64_t addr, const struct x86_image *img
 		kl_put_le64(data + 8, ho->blobs[i].len);
 		kl_put_le64(data + 16, ho->blob_addr[i]);
 	}
-	(void)si;
+	if (ho->efi) {
+		const struct kl_efi_runtime *rt = ho->efi;
+		uint8_t *ei = bp + KL_BP_EFI_INFO, *map;
+		uint64_t map_addr;
+
+		data = add_node(bp, addr, &prev_next_field, &sd_off, KL_SETUP_EFI, KL_EFI_SETUP_SIZE);
+		kl_put_le64(data, rt->fw_vendor);
+		kl_put_le64(data + 16, rt->config_table);
+		kl_put_le64(data + 24, rt->smbios);
+		/* the runtime map, in the firmware's descriptor size; the new
+		 * kernel memblock-reserves it (efi_memblock_x86_reserve_range) */
+		map = bp + sd_off;
+		map_addr = addr + sd_off;
+		for (i = 0; i < rt->n; i++) {
+			uint8_t *d = map + i * ho->efi_desc_size;
+
+			kl_put_le32(d, rt->map[i].type);
+			kl_put_le64(d + 8, rt->map[i].phys);
+			kl_put_le64(d + 16, rt->map[i].virt);
+			kl_put_le64(d + 24, rt->map[i].pages);
+			kl_put_le64(d + 32, rt->map[i].attr);
+		}
+		/* efi_info as the running kernel got it, but with our map */
+		memcpy(ei, si->boot_params + KL_BP_EFI_INFO, KL_EFI_INFO_SIZE);
+		kl_put_le32(ei + KL_EFI_MEMMAP, (uint32_t)map_addr);
+		kl_put_le32(ei + KL_EFI_MEMMAP_HI, (uint32_t)(map_addr >> 32));
+		kl_put_le32(ei + KL_EFI_MEMMAP_SIZE, (uint32_t)(rt->n * ho->efi_desc_size));
+	}
 	return 0;
 }
 
@@ -400,6 +455,8 @@ static int finish_plan(struct kl_freeset *fs, const struct x86_image *img,
 	}
 	ho = (struct handoff_nodes){ .table = table_buf, .table_len = table_len, .blobs = o->blobs,
 				     .blob_addr = blob_addr, .nr_blobs = o->nr_blobs };
+	ho.efi = efi_handover(si, o, &ho.efi_desc_size);
+	plan->efi_regions = ho.efi ? ho.efi->n : 0;
 	params_len = params_layout(&e820, strlen(cmdline), &ho, &cmd_off, &sd_off);
 	r = place(fs, "boot parameters",
 		  &(struct kl_place_req){ .size = kl_align_up(params_len, KL_PAGE_SIZE), .min = floor_min(o),

@@ -44,6 +44,7 @@ struct kl_load_opts {
 	uint64_t mem_min;
 	uint64_t mem_max; /* 0: no limit */
 	bool reuse_video_type;
+	bool noefi; /* do not hand EFI runtime services over */
 	bool corrupt_digest; /* testing: flip a bit of the kernel digest */
 	bool corrupt_zeros;  /* testing: a non-zero word in the kernel's zero tail */
 	/* --preload-decompressed: load the bzImage's payload as an ELF kernel,

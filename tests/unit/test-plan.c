@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <zlib.h>
 
 #include "fixture.h"
@@ -653,6 +654,113 @@ static void preserve_overlapping_a_fixed_segment_names_both(void **state)
 /* --handoff-file: the blobs share one page-aligned segment; each gets an
  * indirect setup_data node pointing at its bytes, and a table record with
  * the same address, length and digest; a region's digest is carried as given. */
+/* An EFI machine (the OVMF guest's files, tests/fixtures/ovmf-2g): the
+ * runtime map and the table addresses reach the new kernel as its own
+ * kexec_file_load would pass them; --noefi passes nothing. */
+static void efi_runtime_is_handed_over(void **state)
+{
+	struct kl_load_opts lo = { .verify = KL_VERIFY_SHA256 };
+	struct kl_sysinfo si;
+	struct kl_plan p = { 0 };
+	struct kl_err err = { { 0 } };
+	const struct kl_segment *ps;
+	const uint8_t *bp, *ei, *efi = NULL, *map;
+	uint64_t sd, map_addr;
+	size_t len;
+	uint8_t *k = fx_bzimage(&(struct fx_bzimage_opts){ 0 }, &len);
+	char *t;
+
+	(void)state;
+	fx_sysinfo("ovmf-2g", &si);
+	assert_true(si.efi);
+	assert_true(si.efi_rt.present);
+	assert_int_equal(si.efi_rt.n, 6);
+	assert_int_equal(si.efi_rt.fw_vendor, 0x7f91c818);
+	assert_int_equal(si.efi_rt.config_table, 0x7f9ecc98);
+	assert_int_equal(si.efi_rt.smbios, 0x7f918000);
+	assert_int_equal(si.efi_rsdp, 0x7fb7e014);
+	lo.kernel = k;
+	lo.kernel_len = len;
+	if (kl_x86_plan(&si, &lo, &p, &err) < 0)
+		fail_msg("%s", err.msg);
+	assert_int_equal(p.efi_regions, 6);
+	ps = seg(&p, "params");
+	bp = ps->buf;
+	for (sd = kl_le64(bp + KL_HDR_SETUP_DATA); sd; sd = kl_le64(bp + (sd - ps->mem))) {
+		assert_true(sd >= ps->mem && sd + 16 <= ps->mem + ps->bufsz);
+		if (kl_le32(bp + (sd - ps->mem) + 8) == KL_SETUP_EFI) {
+			assert_int_equal(kl_le32(bp + (sd - ps->mem) + 12), 96);
+			efi = bp + (sd - ps->mem) + 16;
+		}
+	}
+	assert_non_null(efi);
+	assert_int_equal(kl_le64(efi), 0x7f91c818);      /* fw_vendor */
+	assert_int_equal(kl_le64(efi + 8), 0);           /* unused */
+	assert_int_equal(kl_le64(efi + 16), 0x7f9ecc98); /* tables */
+	assert_int_equal(kl_le64(efi + 24), 0x7f918000); /* smbios */
+	ei = bp + KL_BP_EFI_INFO;
+	/* signature, system table, descriptor size and version as the
+	 * running kernel got them; the map is ours */
+	assert_memory_equal(ei, si.boot_params + KL_BP_EFI_INFO, 16);
+	assert_int_equal(kl_le32(ei), KL_EFI64_SIGNATURE);
+	assert_int_equal(kl_le32(ei + 8), 48);
+	assert_int_equal(kl_le32(ei + 24), kl_le32(si.boot_params + KL_BP_EFI_INFO + 24)); /* systab_hi */
+	assert_int_equal(kl_le32(ei + KL_EFI_MEMMAP_SIZE), 6 * 48);
+	map_addr = kl_le32(ei + KL_EFI_MEMMAP) | (uint64_t)kl_le32(ei + KL_EFI_MEMMAP_HI) << 32;
+	assert_true(map_addr >= ps->mem && map_addr + 6 * 48 <= ps->mem + ps->bufsz);
+	map = bp + (map_addr - ps->mem);
+	/* runtime-map/0 and /5, in order, in 48-byte descriptors */
+	assert_int_equal(kl_le32(map), 6);
+	assert_int_equal(kl_le64(map + 8), 0x7ff50000);
+	assert_int_equal(kl_le64(map + 16), 0xfffffffefff50000ULL);
+	assert_int_equal(kl_le64(map + 24), 0x20);
+	assert_int_equal(kl_le64(map + 32), 0x800000000000000fULL);
+	assert_int_equal(kl_le32(map + 5 * 48), 3);
+	assert_int_equal(kl_le64(map + 5 * 48 + 16), 0xfffffffef1e00000ULL);
+	t = plan_text(&p);
+	fx_golden("bzimage-ovmf-2g.plan", t);
+	free(t);
+	kl_plan_free(&p);
+
+	lo.noefi = true;
+	assert_int_equal(kl_x86_plan(&si, &lo, &p, &err), 0);
+	assert_int_equal(p.efi_regions, 0);
+	bp = seg(&p, "params")->buf;
+	for (len = 0; len < KL_EFI_INFO_SIZE; len++)
+		assert_int_equal(bp[KL_BP_EFI_INFO + len], 0);
+	kl_plan_free(&p);
+	kl_sysinfo_free(&si);
+	free(k);
+}
+
+/* A runtime map the running kernel does not show completely is not
+ * handed over in part: the load goes on without EFI, and says why. */
+static void efi_runtime_map_incomplete(void **state)
+{
+	char root[64], path[4096 + 256];
+	struct kl_sysinfo si;
+	struct kl_err err = { { 0 } };
+
+	(void)state;
+	snprintf(root, sizeof(root), "/tmp/kl-efi-fixture.%d", (int)getpid());
+	snprintf(path, sizeof(path), "rm -rf %s && cp -r %s/tests/fixtures/ovmf-2g %s && rm %s/sys/firmware/efi/runtime-map/3/virt_addr",
+		 root, fx_srcdir(), root, root);
+	assert_int_equal(system(path), 0);
+	assert_int_equal(kl_sysinfo_read(root, &si, &err), 0);
+	assert_true(si.efi);
+	assert_false(si.efi_rt.present);
+	assert_non_null(strstr(si.efi_rt.why_not, "runtime-map"));
+	kl_sysinfo_free(&si);
+	snprintf(path, sizeof(path), "rm -r %s/sys/firmware/efi/runtime-map", root);
+	assert_int_equal(system(path), 0);
+	assert_int_equal(kl_sysinfo_read(root, &si, &err), 0);
+	assert_false(si.efi_rt.present);
+	assert_non_null(strstr(si.efi_rt.why_not, "CONFIG_EFI_RUNTIME_MAP"));
+	kl_sysinfo_free(&si);
+	snprintf(path, sizeof(path), "rm -rf %s", root);
+	assert_int_equal(system(path), 0);
+}
+
 static void blobs_travel_in_one_segment_with_indirect_nodes(void **state)
 {
 	static const uint8_t a[] = "device state of nic0", b[5000] = { 1, 2, 3 };
@@ -744,6 +852,8 @@ int main(void)
 		cmocka_unit_test(preserve_marks_e820_and_avoids_the_range),
 		cmocka_unit_test(preserve_overlapping_a_fixed_segment_names_both),
 		cmocka_unit_test(blobs_travel_in_one_segment_with_indirect_nodes),
+		cmocka_unit_test(efi_runtime_is_handed_over),
+		cmocka_unit_test(efi_runtime_map_incomplete),
 	};
 	size_t i;
 
