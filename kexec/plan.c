@@ -13,6 +13,7 @@ void kl_plan_free(struct kl_plan *p)
 	for (i = 0; i < p->nr_segments; i++)
 		if (!p->seg[i].borrowed)
 			free(p->seg[i].buf);
+	free(p->backing);
 	free(p->kernel_path);
 	free(p->initrd_path);
 	free(p->cmdline);

@@ -54,6 +54,7 @@ struct kl_plan {
 	char *kernel_path;
 	char *initrd_path;
 	char *cmdline; /* both syscalls */
+	void *backing; /* owned: a buffer borrowed segments point into */
 };
 
 void kl_plan_free(struct kl_plan *p);

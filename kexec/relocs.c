@@ -1,4 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
+#include <stdbool.h>
+
 #include "relocs.h"
 #include "util.h"
 
@@ -42,58 +44,69 @@ int kl_relocs_parse(const void *tail, size_t len, struct kl_relocs *ret, struct 
 	return 0;
 }
 
-/* Offset in the image of the location named by one entry. */
-static int locate(const uint8_t *entry, size_t len, uint64_t vbase, size_t width, size_t *ret)
+/* The region and offset in it of the location named by one entry. */
+static int locate(const uint8_t *entry, const struct kl_reloc_region *reg, size_t n, uint64_t vbase, size_t width,
+		  size_t *ret_region, size_t *ret_off)
 {
 	uint64_t va = (uint64_t)(int64_t)(int32_t)kl_le32(entry);
 	uint64_t off = va - vbase;
+	size_t k;
 
-	if (va < vbase || !kl_in_bounds(len, off, width))
+	if (va < vbase)
 		return -ERANGE;
-	*ret = (size_t)off;
+	for (k = 0; k < n; k++)
+		if (off >= reg[k].off && kl_in_bounds(reg[k].len, off - reg[k].off, width)) {
+			*ret_region = k;
+			*ret_off = (size_t)(off - reg[k].off);
+			return 0;
+		}
+	return -ERANGE;
+}
+
+int kl_relocs_apply_regions(const struct kl_relocs *r, struct kl_reloc_region *reg, size_t nreg, uint64_t vbase,
+			    uint64_t delta, struct kl_err *err)
+{
+	/* the three sets: where, how many, how wide, add or subtract */
+	const struct {
+		const uint8_t *e;
+		size_t n, width;
+		bool inverse;
+	} set[3] = { { r->r64, r->n64, 8, false }, { r->inv32, r->ninv32, 4, true }, { r->r32, r->n32, 4, false } };
+	size_t i, s, k = 0, off = 0, count = 0;
+
+	if (delta >= (1ULL << 30))
+		return kl_fail(err, -ERANGE, "virtual offset 0x%llx is out of range", (unsigned long long)delta);
+	/* Check every entry first: a bad table changes nothing. */
+	for (s = 0; s < 3; s++)
+		for (i = 0; i < set[s].n; i++, count++)
+			if (locate(set[s].e + 4 * i, reg, nreg, vbase, set[s].width, &k, &off) < 0)
+				return kl_fail(err, -ERANGE, "relocation %zu points outside the kernel image", count);
+	for (s = 0; s < 3; s++)
+		for (i = 0; i < set[s].n; i++) {
+			uint8_t *p;
+
+			locate(set[s].e + 4 * i, reg, nreg, vbase, set[s].width, &k, &off);
+			reg[k].end = KL_MAX(reg[k].end, off + set[s].width);
+			if (!delta)
+				continue;
+			p = reg[k].buf + off;
+			if (set[s].width == 8)
+				kl_put_le64(p, kl_le64(p) + delta);
+			else if (set[s].inverse)
+				kl_put_le32(p, kl_le32(p) - (uint32_t)delta);
+			else
+				kl_put_le32(p, kl_le32(p) + (uint32_t)delta);
+		}
 	return 0;
 }
 
 int kl_relocs_apply(const struct kl_relocs *r, uint8_t *image, size_t len, uint64_t vbase,
 		    uint64_t delta, size_t *ret_end, struct kl_err *err)
 {
-	size_t i, off = 0, end = 0;
+	struct kl_reloc_region reg = { .off = 0, .len = len, .buf = image };
+	int ret = kl_relocs_apply_regions(r, &reg, 1, vbase, delta, err);
 
-	if (delta >= (1ULL << 30))
-		return kl_fail(err, -ERANGE, "virtual offset 0x%llx is out of range", (unsigned long long)delta);
-	/* Check every entry first: a bad table changes nothing. */
-	for (i = 0; i < r->n64; i++) {
-		if (locate(r->r64 + 4 * i, len, vbase, 8, &off) < 0)
-			goto bad;
-		end = KL_MAX(end, off + 8);
-	}
-	for (i = 0; i < r->ninv32; i++) {
-		if (locate(r->inv32 + 4 * i, len, vbase, 4, &off) < 0)
-			goto bad;
-		end = KL_MAX(end, off + 4);
-	}
-	for (i = 0; i < r->n32; i++) {
-		if (locate(r->r32 + 4 * i, len, vbase, 4, &off) < 0)
-			goto bad;
-		end = KL_MAX(end, off + 4);
-	}
-	if (ret_end)
-		*ret_end = end;
-	if (!delta)
-		return 0;
-	for (i = 0; i < r->n64; i++) {
-		locate(r->r64 + 4 * i, len, vbase, 8, &off);
-		kl_put_le64(image + off, kl_le64(image + off) + delta);
-	}
-	for (i = 0; i < r->ninv32; i++) {
-		locate(r->inv32 + 4 * i, len, vbase, 4, &off);
-		kl_put_le32(image + off, kl_le32(image + off) - (uint32_t)delta);
-	}
-	for (i = 0; i < r->n32; i++) {
-		locate(r->r32 + 4 * i, len, vbase, 4, &off);
-		kl_put_le32(image + off, kl_le32(image + off) + (uint32_t)delta);
-	}
-	return 0;
-bad:
-	return kl_fail(err, -ERANGE, "relocation %zu points outside the kernel image", i);
+	if (ret == 0 && ret_end)
+		*ret_end = reg.end;
+	return ret;
 }

@@ -45,4 +45,16 @@ int kl_relocs_parse(const void *tail, size_t len, struct kl_relocs *ret, struct 
 int kl_relocs_apply(const struct kl_relocs *r, uint8_t *image, size_t len, uint64_t vbase,
 		    uint64_t delta, size_t *ret_end, struct kl_err *err);
 
+/* The same for an image in pieces (the kernel's PT_LOADs, each in its own
+ * buffer, gaps between them): region k holds the image's bytes
+ * [off, off + len) at buf.  A location must lie inside one region; end
+ * (in and out) is raised to the end of the highest location in it. */
+struct kl_reloc_region {
+	size_t off, len;
+	uint8_t *buf;
+	size_t end;
+};
+int kl_relocs_apply_regions(const struct kl_relocs *r, struct kl_reloc_region *reg, size_t nreg, uint64_t vbase,
+			    uint64_t delta, struct kl_err *err);
+
 #endif

@@ -16,7 +16,6 @@
 #include <openssl/evp.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 #include <zlib.h>
 
 #include "../purgatory/crc32c.h"
@@ -732,23 +731,6 @@ static bool has_word(const char *text, const char *word)
 	return false;
 }
 
-/* Map the pages of [p, p + n) before they are written: one system call
- * instead of a page fault per 4 KiB page, which costs the most where the
- * CPU is emulated.  Only an optimisation: where the kernel lacks
- * MADV_POPULATE_WRITE (before 5.14), the faults happen as before. */
-static void prefault(void *p, size_t n)
-{
-#ifdef MADV_POPULATE_WRITE
-	uintptr_t s = kl_align_up((uintptr_t)p, KL_PAGE_SIZE), e = ((uintptr_t)p + n) & ~(uintptr_t)(KL_PAGE_SIZE - 1);
-
-	if (e > s)
-		(void)madvise((void *)s, e - s, MADV_POPULATE_WRITE);
-#else
-	(void)p;
-	(void)n;
-#endif
-}
-
 /* The kernel reserves 1 GiB of virtual space for its image when built
  * with RANDOMIZE_BASE (KERNEL_IMAGE_SIZE, arch/x86/include/asm/page_64_types.h). */
 #define KL_KERNEL_IMAGE_SIZE (1ULL << 30)
@@ -770,11 +752,11 @@ static int load_bzimage_decompressed(const struct kl_sysinfo *si, const struct k
 	struct kl_elf_image e;
 	struct kl_relocs rel;
 	struct x86_image img = { .format = "bzImage64 (pre-decompressed)" };
-	uint64_t base, vbase = 0, span = 0, filled = 0, kaddr, kmax, delta = 0, align;
-	size_t used = 0, reloc_end = 0; /* image bytes up to the last non-zero one */
+	uint64_t base, vbase = 0, span = 0, kaddr, kmax, delta = 0, align;
+	struct kl_reloc_region reg[KL_ELF_LOADS_MAX];
 	void *elf = NULL; /* owned: what we decompressed */
 	const uint8_t *elfp;
-	uint8_t *image = NULL;
+	uint8_t *src; /* the ELF, writable: relocated in place */
 	size_t elf_len, i;
 	enum kl_comp c;
 	bool have_relocs, kaslr;
@@ -819,7 +801,6 @@ static int load_bzimage_decompressed(const struct kl_sysinfo *si, const struct k
 		base = KL_MIN(base, e.load[i].paddr);
 	for (i = 0; i < e.nr_loads; i++) {
 		span = KL_MAX(span, e.load[i].paddr + e.load[i].memsz - base);
-		filled = KL_MAX(filled, e.load[i].paddr + e.load[i].filesz - base);
 		if (e.load[i].paddr == base)
 			vbase = e.load[i].vaddr;
 	}
@@ -833,48 +814,66 @@ static int load_bzimage_decompressed(const struct kl_sysinfo *si, const struct k
 		goto out;
 	}
 	span = kl_align_up(span, KL_PAGE_SIZE);
-	/* calloc() of this size maps fresh zero pages: the bytes not copied
-	 * below (gaps, the loads' trailing zeros) cost nothing. */
-	image = calloc(1, filled ? filled : 1);
-	if (!image) {
-		r = -ENOMEM;
-		goto out;
-	}
-	/* A kernel ends in megabytes of zeros (.bss, .brk, .init.scratch:
-	 * 11 of Debian 6.1's 46 MiB).  They are not copied, not handed to
-	 * kexec_load (it zero-fills memsz past bufsz), not hashed: the
-	 * purgatory only checks they are still zero. */
-	kl_debug_time("payload ready; laying out the image");
+	/*
+	 * Each PT_LOAD becomes a segment of its own that points into the ELF
+	 * (our decompressed buffer, or the preload cache's private mapping)
+	 * and is relocated there: nothing is copied, and of a cached entry
+	 * only the pages relocations touch are copied, by the kernel, on
+	 * write.  The gaps between PT_LOADs belong to no section; the kernel
+	 * frees them (the text/rodata gap) and never reads them.
+	 *
+	 *   base                                                  base + span
+	 *   | PT_LOAD 0 ......|zeros| gap | PT_LOAD 1 |zeros| PT_LOAD 2 ...|
+	 *   |<- bufsz ------->|     |     |<- bufsz ->|
+	 *   |<- memsz (page aligned) ->|  |<- memsz ->|
+	 *
+	 * A load's trailing zeros (.bss, .brk, .init.scratch: 11 of Debian
+	 * 6.1's 46 MiB) stay out of its buffer: kexec_load zero-fills memsz
+	 * past bufsz, and the purgatory checks they still read zero.
+	 */
+	src = o->vmlinux ? o->vmlinux : elf;
 	for (i = 0; i < e.nr_loads; i++) {
-		const uint8_t *src = elfp + e.load[i].offset;
-		size_t n = e.load[i].filesz - kl_zero_suffix(src, e.load[i].filesz);
+		const struct kl_elf_load *l = &e.load[i];
+		uint64_t off = l->paddr - base, mem_end = kl_align_up(off + l->memsz, KL_PAGE_SIZE);
+		size_t j;
 
-		prefault(image + (e.load[i].paddr - base), n);
-		memcpy(image + (e.load[i].paddr - base), src, n);
-		used = KL_MAX(used, e.load[i].paddr - base + n);
+		if (off % KL_PAGE_SIZE) {
+			r = kl_fail(err, -ENOEXEC, "the payload's PT_LOAD %zu at 0x%" PRIx64 " is not page aligned", i,
+				    l->paddr);
+			goto out;
+		}
+		for (j = 0; j < e.nr_loads; j++)
+			if (e.load[j].paddr > l->paddr && e.load[j].paddr - base < mem_end) {
+				r = kl_fail(err, -ENOEXEC, "the payload's PT_LOADs %zu and %zu share a page", i, j);
+				goto out;
+			}
+		reg[i] = (struct kl_reloc_region){ .off = (size_t)off, .len = (size_t)l->filesz,
+						   .buf = src + l->offset,
+						   .end = (size_t)(l->filesz - kl_zero_suffix(src + l->offset, l->filesz)) };
 	}
 
 	align = z.kernel_alignment;
 	have_relocs = elf_len > e.file_end;
 	kaslr = have_relocs && !has_word(o->cmdline, "nokaslr") && !has_word(o->reuse_cmdline, "nokaslr");
 	if (have_relocs) {
-		r = kl_relocs_parse(elfp + e.file_end, elf_len - e.file_end, &rel, err);
+		r = kl_relocs_parse(src + e.file_end, elf_len - e.file_end, &rel, err);
 		if (r < 0)
 			goto out;
 	}
-	kl_debug_time("image laid out");
+	kl_debug_time("payload ready; relocating in place");
 	if (kaslr) {
 		/* find_random_virt_addr(): slots of `align` from the link
-		 * address up to KERNEL_IMAGE_SIZE. */
+		 * address up to KERNEL_IMAGE_SIZE.  A relocated word past a
+		 * load's last non-zero byte is not zero now: its region's end
+		 * grows past it. */
 		uint64_t slots = 1 + (KL_KERNEL_IMAGE_SIZE - base - span) / align;
 
 		delta = (o->kaslr_random[1] % slots) * align;
-		r = kl_relocs_apply(&rel, image, filled, vbase, delta, &reloc_end, err);
+		r = kl_relocs_apply_regions(&rel, reg, e.nr_loads, vbase, delta, err);
 		if (r < 0)
 			goto out;
-		/* a relocated word past the last non-zero byte is not zero now */
-		used = KL_MAX(used, reloc_end);
 	}
+	kl_debug_time("relocated");
 	kl_debug("kexec: %s payload%s: %zu-byte ELF, %zu segments, span %" PRIu64 " MiB, %s relocation table%s; "
 		 "KASLR %s (virtual offset +0x%" PRIx64 ")\n",
 		 kl_comp_name(c), o->vmlinux ? " (from the preload cache)" : "", e.file_end, e.nr_loads, span >> 20,
@@ -887,6 +886,7 @@ static int load_bzimage_decompressed(const struct kl_sysinfo *si, const struct k
 		goto out;
 	kmax = bzimage_kernel_max(&z, o);
 	{
+		/* the whole span: no other segment may land in a gap */
 		struct kl_place_req req = { .size = span, .align = align,
 					    .min = KL_MAX(floor_min(o), base), .max = kmax, .top_down = true };
 
@@ -898,16 +898,20 @@ static int load_bzimage_decompressed(const struct kl_sysinfo *si, const struct k
 			goto out;
 		}
 	}
-	r = kl_plan_add(plan, "kernel", TAKE_PTR(image), used, kaddr, span, err);
-	if (r < 0)
-		goto out;
-	plan->seg[plan->nr_segments - 1].zero_tail = true;
+	for (i = 0; i < e.nr_loads; i++) {
+		r = kl_plan_borrow(plan, "kernel", reg[i].buf, reg[i].end, kaddr + reg[i].off,
+				   kl_align_up(e.load[i].memsz, KL_PAGE_SIZE), err);
+		if (r < 0)
+			goto out;
+		plan->seg[plan->nr_segments - 1].zero_tail = true;
+	}
+	/* the plan's segments point into what we decompressed */
+	plan->backing = TAKE_PTR(elf);
 	image_from_bzimage(&img, &z);
 	img.kaslr = kaslr;
 	img.kernel_entry = kaddr + (e.entry - base); /* startup_64 */
 	r = finish_plan(&fs, &img, si, o, plan, err);
 out:
-	free(image);
 	free(elf);
 	kl_freeset_free(&fs);
 	return r;

@@ -53,7 +53,7 @@ struct kl_load_opts {
 	bool preload_decompressed;
 	/* The payload already decompressed (ELF + relocation table), from
 	 * the preload cache; NULL: decompress the bzImage's payload. */
-	const void *vmlinux;
+	void *vmlinux; /* writable (a private mapping): relocated in place */
 	size_t vmlinux_len;
 	enum kl_comp vmlinux_comp; /* what the payload was compressed with */
 	/* With vmlinux: kernel may hold only the bzImage's first kernel_len

@@ -576,10 +576,12 @@ int kl_cache_list(const char *dir, struct kl_cache_entry **ret, size_t *ret_n,
 	return 0;
 }
 
-/* Map an entry's file read-only.  Entries are written once, renamed into
+/* Map an entry's file, private.  Entries are written once, renamed into
  * place and never changed in place (only replaced or removed), so mapping
- * is as safe as reading, and saves a copy and a page fault per page. */
-static int map_blob(const char *path, void **ret, size_t *ret_len)
+ * is as safe as reading, and saves a copy and a page fault per page.
+ * writable: the caller may change its view (kexec relocates the kernel in
+ * place); the pages it writes are copied then, the file never changes. */
+static int map_blob(const char *path, bool writable, void **ret, size_t *ret_len)
 {
 	_cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC);
 	struct stat st;
@@ -596,9 +598,17 @@ static int map_blob(const char *path, void **ret, size_t *ret_len)
 		*ret_len = 0;
 		return 0;
 	}
+	/* populated read-only first: populating a writable private mapping
+	 * would copy every page */
 	p = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0);
 	if (p == MAP_FAILED)
 		return -errno;
+	if (writable && mprotect(p, (size_t)st.st_size, PROT_READ | PROT_WRITE) < 0) {
+		int e = errno;
+
+		munmap(p, (size_t)st.st_size);
+		return -e;
+	}
 	*ret = p;
 	*ret_len = (size_t)st.st_size;
 	return 0;
@@ -611,7 +621,7 @@ void kl_cache_release(void *p, size_t len)
 }
 
 static int check_blob(const char *dir, const char *key, const char *file, const struct kl_cache_blob *b,
-		      bool full, void **ret, size_t *ret_len, struct kl_err *err)
+		      bool full, bool writable, void **ret, size_t *ret_len, struct kl_err *err)
 {
 	char p[PATH_MAX];
 	void *buf = NULL;
@@ -620,7 +630,7 @@ static int check_blob(const char *dir, const char *key, const char *file, const 
 	int r;
 
 	snprintf(p, sizeof(p), "%s/%s/%s", dir, key, file);
-	r = map_blob(p, &buf, &len);
+	r = map_blob(p, writable, &buf, &len);
 	if (r < 0)
 		return kl_fail(err, r, "%s: %s", file, strerror(-r));
 	if (len != b->size) {
@@ -648,10 +658,10 @@ static int check_blob(const char *dir, const char *key, const char *file, const 
 
 int kl_cache_verify(const char *dir, const struct kl_cache_entry *e, struct kl_err *err)
 {
-	int r = check_blob(dir, e->key, "vmlinux.bin", &e->vmlinux, true, NULL, NULL, err);
+	int r = check_blob(dir, e->key, "vmlinux.bin", &e->vmlinux, true, false, NULL, NULL, err);
 
 	if (r == 0 && e->has_initrd)
-		r = check_blob(dir, e->key, "initrd.cpio", &e->initrd_cpio, true, NULL, NULL, err);
+		r = check_blob(dir, e->key, "initrd.cpio", &e->initrd_cpio, true, false, NULL, NULL, err);
 	return r;
 }
 
@@ -736,9 +746,9 @@ int kl_cache_lookup(const char *dir, const char *kernel, const char *initrd, str
 			rejected = true;
 			continue;
 		}
-		r = check_blob(dir, e->key, "vmlinux.bin", &e->vmlinux, false, &vm, &vlen, &err);
+		r = check_blob(dir, e->key, "vmlinux.bin", &e->vmlinux, false, true, &vm, &vlen, &err);
 		if (r == 0 && initrd)
-			r = check_blob(dir, e->key, "initrd.cpio", &e->initrd_cpio, false, &cpio, &clen, &err);
+			r = check_blob(dir, e->key, "initrd.cpio", &e->initrd_cpio, false, false, &cpio, &clen, &err);
 		if (r < 0) {
 			kl_cache_release(vm, vlen);
 			snprintf(why, whylen, "entry %.12s is damaged (%s)", e->key, err.msg);

@@ -90,7 +90,9 @@ const char *kl_cache_src_stale(const struct kl_cache_src *s);
  * one matches (same path, size, mtime, inode and first 64 KiB) and its files
  * are intact (size and CRC-32C); 0 when there is no entry for them;
  * -ESTALE when there is one but it is stale or damaged.  why says which.
- * The files come mapped read-only: release each with kl_cache_release().
+ * The files come mapped private, the vmlinux writable (its pages are
+ * copied when written; the entry never changes), the initrd read-only:
+ * release each with kl_cache_release().
  */
 int kl_cache_lookup(const char *dir, const char *kernel, const char *initrd, struct kl_cache_entry *ret_e,
 		    void **ret_vmlinux, size_t *ret_vlen, void **ret_cpio, size_t *ret_clen, char *why,

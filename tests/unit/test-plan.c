@@ -420,7 +420,33 @@ static uint8_t *predecomp_image(size_t *ret_len)
 	return predecomp_image_tail(ret_len, false);
 }
 
-/* The kernel's trailing zeros stay out of the buffer (kexec_load zero-fills
+/* The segment at physical address mem. */
+static const struct kl_segment *seg_at(const struct kl_plan *p, uint64_t mem)
+{
+	size_t i;
+
+	for (i = 0; i < p->nr_segments; i++)
+		if (p->seg[i].mem == mem)
+			return &p->seg[i];
+	fail_msg("no segment at 0x%llx", (unsigned long long)mem);
+	return NULL;
+}
+
+/* The purgatory's entry for the segment at mem. */
+static struct kl_purg_segment purg_seg(const struct kl_plan *p, uint64_t mem)
+{
+	struct kl_purg_params pp;
+	size_t i;
+
+	memcpy(&pp, (const uint8_t *)seg(p, "purgatory")->buf + KL_PURG_PARAMS_OFFSET, sizeof(pp));
+	for (i = 0; i < pp.nr_segments; i++)
+		if (pp.seg[i].addr == mem)
+			return pp.seg[i];
+	fail_msg("the purgatory does not check 0x%llx", (unsigned long long)mem);
+	return pp.seg[0];
+}
+
+/* A load's trailing zeros stay out of its buffer (kexec_load zero-fills
  * memsz), and the purgatory is told to check they still read zero; a
  * relocated word among them keeps the buffer long enough to hold it. */
 static void predecomp_leaves_trailing_zeros_out(void **state)
@@ -432,51 +458,47 @@ static void predecomp_leaves_trailing_zeros_out(void **state)
 	uint8_t *k = predecomp_image_tail(&len, true);
 	struct kl_load_opts lo = { .kernel = k, .kernel_len = len, .verify = KL_VERIFY_CRC32C,
 				   .preload_decompressed = true, .kaslr_random = { 3, 5 } };
-	struct kl_purg_params pp;
-	const struct kl_segment *ks;
+	struct kl_purg_segment ps;
+	const struct kl_segment *k0, *k1;
 	const uint64_t delta = 5 * 0x200000;
 
 	(void)state;
 	fx_sysinfo("qemu-2g", &si);
 	if (kl_x86_plan(&si, &lo, &p, &err) < 0)
 		fail_msg("%s", err.msg);
-	ks = seg(&p, "kernel");
-	assert_int_equal(ks->memsz, 0x201000);
-	assert_true(ks->zero_tail);
-	assert_int_equal(ks->bufsz, 0x200804); /* up to the relocated word */
-	assert_int_equal(kl_le32((uint8_t *)ks->buf + 0x200800), (uint32_t)delta);
-	assert_int_equal(((uint8_t *)ks->buf)[0x2000ff], 0x41);
-	for (i = 0x200100; i < 0x200800; i++)
-		assert_int_equal(((uint8_t *)ks->buf)[i], 0);
-	memcpy(&pp, (const uint8_t *)seg(&p, "purgatory")->buf + KL_PURG_PARAMS_OFFSET, sizeof(pp));
-	for (i = 0; i < pp.nr_segments && pp.seg[i].addr != ks->mem; i++)
-		;
-	assert_true(i < pp.nr_segments);
-	assert_int_equal(pp.seg[i].len, 0x200804);
-	assert_int_equal(pp.seg[i].zero_len, 0x201000 - 0x200804);
-	assert_int_equal(kl_le32(pp.seg[i].sha256), kl_crc32c(ks->buf, 0x200804));
-	for (i = 0; i < pp.nr_segments; i++)
-		if (pp.seg[i].addr != ks->mem)
-			assert_int_equal(pp.seg[i].zero_len, 0); /* only the kernel's tail */
+	k0 = seg(&p, "kernel");
+	k1 = seg_at(&p, k0->mem + 0x200000); /* the second PT_LOAD */
+	assert_true(k1->zero_tail);
+	assert_int_equal(k1->memsz, 0x1000);
+	assert_int_equal(k1->bufsz, 0x804); /* up to the relocated word */
+	assert_int_equal(kl_le32((uint8_t *)k1->buf + 0x800), (uint32_t)delta);
+	assert_int_equal(((uint8_t *)k1->buf)[0xff], 0x41);
+	for (i = 0x100; i < 0x800; i++)
+		assert_int_equal(((uint8_t *)k1->buf)[i], 0);
+	ps = purg_seg(&p, k1->mem);
+	assert_int_equal(ps.len, 0x804);
+	assert_int_equal(ps.zero_len, 0x1000 - 0x804);
+	assert_int_equal(kl_le32(ps.sha256), kl_crc32c(k1->buf, 0x804));
+	/* the first load has no zeros at its end: nothing to check there */
+	assert_int_equal(purg_seg(&p, k0->mem).zero_len, 0);
+	assert_int_equal(purg_seg(&p, seg(&p, "params")->mem).zero_len, 0);
 	kl_plan_free(&p);
 
 	/* nokaslr: nothing relocated, the buffer ends at the last data byte */
 	lo.cmdline = "nokaslr";
 	assert_int_equal(kl_x86_plan(&si, &lo, &p, &err), 0);
-	assert_int_equal(seg(&p, "kernel")->bufsz, 0x200100);
+	assert_int_equal(seg_at(&p, seg(&p, "kernel")->mem + 0x200000)->bufsz, 0x100);
 	kl_plan_free(&p);
 
 	/* --test-corrupt-zeros: the purgatory's zero range starts 8 bytes
 	 * early, over non-zero data, and the digest stops there */
 	lo.corrupt_zeros = true;
 	assert_int_equal(kl_x86_plan(&si, &lo, &p, &err), 0);
-	ks = seg(&p, "kernel");
-	memcpy(&pp, (const uint8_t *)seg(&p, "purgatory")->buf + KL_PURG_PARAMS_OFFSET, sizeof(pp));
-	for (i = 0; i < pp.nr_segments && pp.seg[i].addr != ks->mem; i++)
-		;
-	assert_int_equal(pp.seg[i].len, 0x200100 - 8);
-	assert_int_equal(pp.seg[i].zero_len, 0x201000 - 0x200100 + 8);
-	assert_false(kl_all_zero((const uint8_t *)ks->buf + pp.seg[i].len, 8));
+	k1 = seg_at(&p, seg(&p, "kernel")->mem + 0x200000);
+	ps = purg_seg(&p, k1->mem);
+	assert_int_equal(ps.len, 0x100 - 8);
+	assert_int_equal(ps.zero_len, 0x1000 - 0x100 + 8);
+	assert_false(kl_all_zero((const uint8_t *)k1->buf + ps.len, 8));
 	kl_plan_free(&p);
 	kl_sysinfo_free(&si);
 	free(k);
@@ -501,8 +523,9 @@ static void preload_decompressed_relocates_and_flags(void **state)
 		fail_msg("%s", err.msg);
 	ks = seg(&p, "kernel");
 	ps = seg(&p, "params");
-	/* span 0x201000 (two PT_LOADs 2 MiB apart), aligned 2 MiB, >= 16 MiB */
-	assert_int_equal(ks->memsz, 0x201000);
+	/* two PT_LOADs 2 MiB apart, a segment each; aligned 2 MiB, >= 16 MiB */
+	assert_int_equal(ks->memsz, 0x3000);
+	assert_int_equal(seg_at(&p, ks->mem + 0x200000)->memsz, 0x1000);
 	assert_int_equal(ks->mem % 0x200000, 0);
 	assert_true(ks->mem >= 0x1000000);
 	assert_int_equal(p.kernel_entry, ks->mem + 0x100);

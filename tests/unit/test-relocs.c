@@ -118,6 +118,47 @@ static void refusals_change_nothing(void **state)
 	free(t);
 }
 
+/* An image in pieces: two regions with a gap between them.  Each location
+ * is found in its region, each region's end is raised past its highest
+ * location, and a location in the gap changes nothing. */
+static void regions_with_a_gap(void **state)
+{
+	const uint64_t r64[] = { VBASE + 0x1008 }, inv[] = { VBASE + 0x4 }, r32[] = { VBASE + 0x1000 };
+	uint8_t a[0x10] = { 0 }, b[0x20] = { 0 }, zb[0x20] = { 0 };
+	struct kl_reloc_region reg[2] = { { .off = 0, .len = sizeof(a), .buf = a, .end = 2 },
+					  { .off = 0x1000, .len = sizeof(b), .buf = b, .end = 0x18 } };
+	struct kl_relocs r;
+	struct kl_err err = { { 0 } };
+	size_t len;
+	uint8_t *t = table(r64, 1, inv, 1, 1, r32, 1, &len);
+
+	(void)state;
+	assert_int_equal(kl_relocs_parse(t, len, &r, NULL), 0);
+	kl_put_le32(a + 4, 0x1000);
+	kl_put_le32(b, 0x81000010u);
+	kl_put_le64(b + 8, VBASE + 0x20);
+	assert_int_equal(kl_relocs_apply_regions(&r, reg, 2, VBASE, 0x200000, NULL), 0);
+	assert_int_equal(kl_le32(a + 4), 0x1000 - 0x200000u);
+	assert_int_equal(kl_le32(b), 0x81200010u);
+	assert_int_equal(kl_le64(b + 8), VBASE + 0x20 + 0x200000);
+	assert_int_equal(reg[0].end, 8);    /* raised from 2 by the word at 4 */
+	assert_int_equal(reg[1].end, 0x18); /* already past the word at 8 */
+	free(t);
+
+	/* a location in the gap between the regions */
+	{
+		const uint64_t gap[] = { VBASE + 0x800 };
+		uint8_t *t2 = table(NULL, 0, NULL, 0, 0, gap, 1, &len);
+
+		memset(b, 0, sizeof(b));
+		assert_int_equal(kl_relocs_parse(t2, len, &r, NULL), 0);
+		assert_int_equal(kl_relocs_apply_regions(&r, reg, 2, VBASE, 0x200000, &err), -ERANGE);
+		assert_non_null(strstr(err.msg, "outside the kernel image"));
+		assert_memory_equal(b, zb, sizeof(b));
+		free(t2);
+	}
+}
+
 static void malformed_tables(void **state)
 {
 	uint8_t b[32] = { 0 };
@@ -138,6 +179,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(three_set_layout),
+		cmocka_unit_test(regions_with_a_gap),
 		cmocka_unit_test(two_set_layout),
 		cmocka_unit_test(refusals_change_nothing),
 		cmocka_unit_test(malformed_tables),
