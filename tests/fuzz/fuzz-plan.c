@@ -1,8 +1,13 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The whole kexec_load planner on an arbitrary image, with a fixed QEMU-
- * like memory map: probing, placement, boot_params, purgatory block. */
+ * like memory map: probing, placement, boot_params, purgatory block; and,
+ * chosen by the first byte, --preload-decompressed (payload decompression,
+ * the ELF's PT_LOADs as segments, the relocation table applied in place
+ * with a KASLR offset from the second byte), each --verify mode and
+ * nokaslr.  The image is copied first: the planner relocates in place. */
 #include "kexec/x86.h"
 #include <stdlib.h>
+#include <string.h>
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -10,8 +15,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static struct kl_sysinfo si;
 	static int ready;
-	struct kl_load_opts lo = { .kernel = data, .kernel_len = size, .cmdline = "console=ttyS0",
-				   .verify = KL_VERIFY_SHA256, .initrd = data, .initrd_len = size / 2 };
+	uint8_t flags = size ? data[0] : 0;
+	struct kl_load_opts lo = { .kernel = data, .kernel_len = size,
+				   .cmdline = (flags & 4) ? "console=ttyS0 nokaslr" : "console=ttyS0",
+				   .verify = (enum kl_verify)(flags & 3) % 3, .initrd = data, .initrd_len = size / 2,
+				   .preload_decompressed = (flags & 8) != 0,
+				   .kaslr_random = { size > 1 ? data[1] : 0, size > 2 ? data[2] : 0 } };
 	struct kl_plan p;
 
 	if (!ready) {
