@@ -104,6 +104,12 @@
 #define KL_EFI_INFO_SIZE 0x20
 #define KL_EFI64_SIGNATURE 0x34364c45U /* "EL64" */
 #define KL_EFI_MEMDESC_MIN 40 /* sizeof(efi_memory_desc_t) */
+/* EFI memory types (UEFI spec, EFI_MEMORY_TYPE): 1-7 are what the
+ * firmware's e820 calls RAM once boot services exit, except 5 and 6 */
+#define KL_EFI_LOADER_CODE 1
+#define KL_EFI_RUNTIME_SERVICES_CODE 5
+#define KL_EFI_RUNTIME_SERVICES_DATA 6
+#define KL_EFI_CONVENTIONAL_MEMORY 7
 
 /* Pin the offsets against a packed mirror of the kernel's struct layout. */
 struct kl_bp_layout {

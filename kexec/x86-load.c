@@ -358,7 +358,7 @@ static int finish_plan(struct kl_freeset *fs, const struct x86_image *img,
 	void *table_buf = NULL;
 	size_t table_len = 0;
 	uint64_t blob_addr[KL_BLOBS_MAX];
-	struct handoff_nodes ho;
+	struct handoff_nodes ho = { 0 };
 	uint8_t *buf;
 	int r;
 
@@ -420,6 +420,22 @@ static int finish_plan(struct kl_freeset *fs, const struct x86_image *img,
 		if (r < 0)
 			goto out;
 	}
+	/* With EFI handed over, the runtime regions the firmware's map calls
+	 * RAM (boot-services and loader memory the running kernel marked
+	 * runtime, e.g. the memory attributes table) stay reserved, as the
+	 * running kernel keeps them. */
+	ho.efi = efi_handover(si, o, &ho.efi_desc_size);
+	for (i = 0; ho.efi && i < ho.efi->n; i++) {
+		const struct kl_efi_region *g = &ho.efi->map[i];
+
+		if (g->type < KL_EFI_LOADER_CODE || g->type > KL_EFI_CONVENTIONAL_MEMORY ||
+		    g->type == KL_EFI_RUNTIME_SERVICES_CODE || g->type == KL_EFI_RUNTIME_SERVICES_DATA ||
+		    g->pages > (UINT64_MAX - g->phys) / KL_PAGE_SIZE)
+			continue;
+		r = kl_memmap_carve(&e820, &(struct kl_range){ g->phys, g->pages * KL_PAGE_SIZE }, KL_MEM_RESERVED);
+		if (r < 0)
+			goto out;
+	}
 	for (i = 0; i < o->nr_preserve; i++) {
 		const struct kl_preserve *pr = &o->preserve[i];
 		struct kl_ho_entry he = { .type = KL_HO_REGION, .start = pr->start, .size = pr->size,
@@ -452,9 +468,11 @@ static int finish_plan(struct kl_freeset *fs, const struct x86_image *img,
 		if (r < 0)
 			goto out;
 	}
-	ho = (struct handoff_nodes){ .table = table_buf, .table_len = table_len, .blobs = o->blobs,
-				     .blob_addr = blob_addr, .nr_blobs = o->nr_blobs };
-	ho.efi = efi_handover(si, o, &ho.efi_desc_size);
+	ho.table = table_buf;
+	ho.table_len = table_len;
+	ho.blobs = o->blobs;
+	ho.blob_addr = blob_addr;
+	ho.nr_blobs = o->nr_blobs;
 	plan->efi_regions = ho.efi ? ho.efi->n : 0;
 	params_len = params_layout(&e820, strlen(cmdline), &ho, &cmd_off, &sd_off);
 	r = place(fs, "boot parameters",
@@ -586,6 +604,19 @@ static int freeset_for(const struct kl_sysinfo *si, const struct kl_load_opts *o
 			}
 		}
 		r = kl_freeset_reserve(fs, &pr);
+		if (r < 0)
+			goto fail;
+	}
+	/* EFI runtime regions: the firmware's runtime code and data, and
+	 * tables the running kernel keeps for the next one (the memory
+	 * attributes table, which it marks runtime).  /proc/iomem can still
+	 * call some of them System RAM; no segment may land there. */
+	for (i = 0; i < si->efi_rt.n; i++) {
+		struct kl_range g = { si->efi_rt.map[i].phys, si->efi_rt.map[i].pages * KL_PAGE_SIZE };
+
+		if (si->efi_rt.map[i].pages > (UINT64_MAX - g.start) / KL_PAGE_SIZE)
+			continue;
+		r = kl_freeset_reserve(fs, &g);
 		if (r < 0)
 			goto fail;
 	}

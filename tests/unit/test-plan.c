@@ -740,6 +740,19 @@ static void efi_runtime_is_handed_over(void **state)
 	assert_int_equal(kl_le64(map + 32), 0x800000000000000fULL);
 	assert_int_equal(kl_le32(map + 5 * 48), 3);
 	assert_int_equal(kl_le64(map + 5 * 48 + 16), 0xfffffffef1e00000ULL);
+	/* no segment over a runtime region: the memory attributes table at
+	 * 0x7db90000 (boot-services data marked runtime) is System RAM in
+	 * /proc/iomem, and the top-down placement would otherwise use it */
+	for (len = 0; len < p.nr_segments; len++) {
+		struct kl_range sr = { p.seg[len].mem, p.seg[len].memsz };
+		size_t g;
+
+		for (g = 0; g < si.efi_rt.n; g++)
+			assert_false(kl_range_overlaps(&sr, &(struct kl_range){ si.efi_rt.map[g].phys,
+										 si.efi_rt.map[g].pages * 4096 }));
+	}
+	/* ... and the new kernel's e820 keeps it reserved */
+	golden_e820(bp, "e820-ovmf-efi.txt");
 	t = plan_text(&p);
 	fx_golden("bzimage-ovmf-2g.plan", t);
 	free(t);
