@@ -222,8 +222,8 @@ static int read_u64(const char *root, const char *path, uint64_t *ret)
 static void read_efi_runtime(const char *root, struct kl_efi_runtime *rt)
 {
 	struct kl_efi_region *map = NULL;
-	size_t n = 0;
-	char path[128];
+	size_t n = 0, k;
+	char path[PATH_MAX];
 
 	*rt = (struct kl_efi_runtime){ .why_not = "no /sys/firmware/efi/fw_vendor, runtime or config_table" };
 	if (read_u64(root, "/sys/firmware/efi/fw_vendor", &rt->fw_vendor) < 0 ||
@@ -234,6 +234,11 @@ static void read_efi_runtime(const char *root, struct kl_efi_runtime *rt)
 		struct kl_efi_region g;
 		uint64_t type;
 		struct stat st;
+		const struct {
+			const char *name;
+			uint64_t *dst;
+		} field[] = { { "type", &type }, { "phys_addr", &g.phys }, { "virt_addr", &g.virt },
+			      { "num_pages", &g.pages }, { "attribute", &g.attr } };
 
 		snprintf(path, sizeof(path), "%s/sys/firmware/efi/runtime-map/%zu", root, n);
 		if (stat(path, &st) < 0)
@@ -242,18 +247,13 @@ static void read_efi_runtime(const char *root, struct kl_efi_runtime *rt)
 			rt->why_not = "more than 1024 regions in /sys/firmware/efi/runtime-map";
 			goto fail;
 		}
-#define FIELD(name, dst)                                                                       \
-	snprintf(path, sizeof(path), "/sys/firmware/efi/runtime-map/%zu/" name, n);            \
-	if (read_u64(root, path, dst) < 0) {                                                   \
-		rt->why_not = "an unreadable entry in /sys/firmware/efi/runtime-map";         \
-		goto fail;                                                                     \
-	}
-		FIELD("type", &type)
-		FIELD("phys_addr", &g.phys)
-		FIELD("virt_addr", &g.virt)
-		FIELD("num_pages", &g.pages)
-		FIELD("attribute", &g.attr)
-#undef FIELD
+		for (k = 0; k < KL_ARRAY_SIZE(field); k++) {
+			snprintf(path, sizeof(path), "/sys/firmware/efi/runtime-map/%zu/%s", n, field[k].name);
+			if (read_u64(root, path, field[k].dst) < 0) {
+				rt->why_not = "an unreadable entry in /sys/firmware/efi/runtime-map";
+				goto fail;
+			}
+		}
 		if (type > UINT32_MAX) {
 			rt->why_not = "an unreadable entry in /sys/firmware/efi/runtime-map";
 			goto fail;
