@@ -7,6 +7,8 @@
 #include <string.h>
 
 #include "cli.h"
+#include "number.h"
+#include "util.h"
 
 enum {
 	OPT_MEM_MIN = 0x100,
@@ -178,19 +180,20 @@ static int usage_err(char *errbuf, size_t errlen, const char *fmt, ...)
 	return -EINVAL;
 }
 
+/* Every number an option takes: digits only, 0x for hexadecimal. */
 static int parse_u64(const char *s, uint64_t *ret)
 {
-	char *end;
-	unsigned long long v;
+	return kl_parse_u64(s, 0, ret);
+}
 
-	if (!*s || *s == '-')
-		return -EINVAL;
-	errno = 0;
-	v = strtoull(s, &end, 0);
-	if (errno || *end)
-		return -EINVAL;
-	*ret = v;
-	return 0;
+/* The option as the user wrote it, for a message: "--initrd" of
+ * "--initrd=x", or "-t". */
+static const char *option_word(const char *arg, char *buf, size_t len)
+{
+	size_t n = strcspn(arg, "=");
+
+	snprintf(buf, len, "%.*s", (int)KL_MIN(n, (size_t)64), arg);
+	return buf;
 }
 
 static int parse_serial(const char *s, uint16_t *ret)
@@ -208,17 +211,33 @@ static int parse_serial(const char *s, uint16_t *ret)
 	return 0;
 }
 
+/* Was the error getopt reported with optopt v for "--name=ARG", a long
+ * option (or a prefix of one) that takes no argument? */
+static bool long_takes_no_argument(const char *arg, int v)
+{
+	size_t n = strcspn(arg, "=");
+	const struct option *lo;
+
+	if (strncmp(arg, "--", 2) != 0 || !arg[n])
+		return false;
+	for (lo = kl_long_options; lo->name; lo++)
+		if (lo->val == v && lo->has_arg == no_argument && !strncmp(lo->name, arg + 2, n - 2))
+			return true;
+	return false;
+}
+
 int kl_cli_parse(int argc, char **argv, struct kl_opts *ret, char *errbuf, size_t errlen)
 {
 	struct kl_opts o = {
 		.do_load = true, .do_shutdown = true, .mode = KL_MODE_AUTO,
 		.serial_port = 0x3f8, .status_crash = true, .verify = -1,
 	};
+	char word[80];
 	int c;
 
 	optind = 0; /* full re-initialisation (glibc), for repeated calls */
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "hvdfxyilpuet:Ssca", kl_long_options, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":hvdfxyilpuet:Ssca", kl_long_options, NULL)) != -1) {
 		switch (c) {
 		case 'h':
 			o.help = true;
@@ -369,15 +388,25 @@ int kl_cli_parse(int argc, char **argv, struct kl_opts *ret, char *errbuf, size_
 		case OPT_HANDOFF_FROM_PREVIOUS:
 			o.handoff_from_previous = true;
 			break;
+		case ':': /* a required argument is missing; getopt went past it */
+			if (!strncmp(argv[optind - 1], "--", 2))
+				return usage_err(errbuf, errlen, "option '%s' needs an argument",
+						 option_word(argv[optind - 1], word, sizeof(word)));
+			return usage_err(errbuf, errlen, "option '-%c' needs an argument", optopt);
 		case '?':
 			if (optopt == '?') {
 				o.help = true;
 				break;
 			}
-			if (optopt)
-				return usage_err(errbuf, errlen, "unknown or incomplete option '-%c'", optopt);
-			return usage_err(errbuf, errlen, "unknown, ambiguous or incomplete option '%s'",
-					 argv[optind - 1]);
+			if (!optopt)
+				return usage_err(errbuf, errlen, "unknown or ambiguous option '%s'",
+						 option_word(argv[optind - 1], word, sizeof(word)));
+			if (long_takes_no_argument(argv[optind - 1], optopt))
+				return usage_err(errbuf, errlen, "option '%s' takes no argument",
+						 option_word(argv[optind - 1], word, sizeof(word)));
+			if (optopt > 0x20 && optopt < 0x7f)
+				return usage_err(errbuf, errlen, "unknown option '-%c'", optopt);
+			return usage_err(errbuf, errlen, "unknown option");
 		default:
 			return usage_err(errbuf, errlen, "unknown option");
 		}

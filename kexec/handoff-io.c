@@ -27,12 +27,12 @@ static void closedirp(DIR **d)
 static uint32_t node_type(const char *root, const char *name)
 {
 	char p[PATH_MAX];
-	_cleanup_free_ char *s = NULL;
+	uint64_t v;
 
 	snprintf(p, sizeof(p), SETUP_DATA_DIR "/%s/type", name);
-	if (kl_read_file(root, p, 64, &s, NULL, NULL) < 0)
+	if (kl_read_u64_file(root, p, 16, &v) < 0 || v > UINT32_MAX)
 		return 0;
-	return (uint32_t)strtoul(s, NULL, 16);
+	return (uint32_t)v;
 }
 
 static int node_data(const char *root, const char *name, size_t max, char **ret, size_t *ret_len,
@@ -90,19 +90,16 @@ int kl_ho_region_path(const char *root, uint64_t start, uint64_t size, char *ret
 	d = opendir(dir);
 	while (d && (de = readdir(d))) {
 		char p[PATH_MAX];
-		_cleanup_free_ char *res = NULL, *sectors = NULL;
-		uint64_t base, len;
+		uint64_t base, sectors, len;
 
 		if (strncmp(de->d_name, "pmem", 4) != 0)
 			continue;
 		snprintf(p, sizeof(p), "/sys/block/%s/device/resource", de->d_name);
-		if (kl_read_file(root, p, 64, &res, NULL, NULL) < 0)
+		if (kl_read_u64_file(root, p, 0, &base) < 0)
 			continue;
 		snprintf(p, sizeof(p), "/sys/block/%s/size", de->d_name);
-		if (kl_read_file(root, p, 64, &sectors, NULL, NULL) < 0)
+		if (kl_read_u64_file(root, p, 10, &sectors) < 0 || __builtin_mul_overflow(sectors, 512, &len))
 			continue;
-		base = strtoull(res, NULL, 0);
-		len = strtoull(sectors, NULL, 10) * 512;
 		/* the namespace [base, base+len) must hold the whole range */
 		if (start >= base && start - base <= len && size <= len - (start - base)) {
 			snprintf(ret_path, path_len, "/dev/%s", de->d_name);

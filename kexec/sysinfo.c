@@ -8,6 +8,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "number.h"
 #include "sysinfo.h"
 #include "util.h"
 
@@ -17,102 +18,6 @@ void kl_sysinfo_free(struct kl_sysinfo *si)
 	kl_memmap_free(&si->firmware);
 	free(si->efi_rt.map);
 	si->efi_rt.map = NULL;
-}
-
-int kl_read_file(const char *root, const char *path, size_t max, char **ret,
-		 size_t *ret_len, struct kl_err *err)
-{
-	char full[PATH_MAX];
-	_cleanup_close_ int fd = -1;
-	_cleanup_free_ char *buf = NULL;
-	size_t len = 0, cap = 0;
-
-	if ((size_t)snprintf(full, sizeof(full), "%s%s", root, path) >= sizeof(full))
-		return kl_fail(err, -ENAMETOOLONG, "%s: path too long", path);
-	fd = open(full, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return kl_fail(err, -errno, "%s: %s", path, strerror(errno));
-	for (;;) {
-		ssize_t n;
-
-		if (len == cap) {
-			size_t ncap = cap ? cap * 2 : 4096;
-			char *nb;
-
-			if (cap > max)
-				return kl_fail(err, -EFBIG, "%s: larger than %zu bytes", path, max);
-			nb = realloc(buf, ncap + 1);
-			if (!nb)
-				return -ENOMEM;
-			buf = nb;
-			cap = ncap;
-		}
-		n = read(fd, buf + len, cap - len);
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			return kl_fail(err, -errno, "%s: %s", path, strerror(errno));
-		}
-		if (n == 0)
-			break;
-		len += (size_t)n;
-	}
-	if (len > max)
-		return kl_fail(err, -EFBIG, "%s: larger than %zu bytes", path, max);
-	if (!buf && !(buf = malloc(1)))
-		return -ENOMEM;
-	buf[len] = 0;
-	*ret = TAKE_PTR(buf);
-	if (ret_len)
-		*ret_len = len;
-	return 0;
-}
-
-int kl_read_regular(const char *path, uint64_t max, void **ret, size_t *ret_len, struct kl_err *err)
-{
-	return kl_read_regular_head(path, max, SIZE_MAX, ret, ret_len, NULL, err);
-}
-
-int kl_read_regular_head(const char *path, uint64_t max, size_t head, void **ret, size_t *ret_len,
-			 uint64_t *ret_size, struct kl_err *err)
-{
-	_cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC);
-	_cleanup_free_ uint8_t *buf = NULL;
-	struct stat st;
-	size_t len = 0, want;
-
-	if (fd < 0)
-		return kl_fail(err, -errno, "%s: %s", path, strerror(errno));
-	if (fstat(fd, &st) < 0)
-		return kl_fail(err, -errno, "%s: %s", path, strerror(errno));
-	if (S_ISDIR(st.st_mode))
-		return kl_fail(err, -EISDIR, "%s is a directory", path);
-	if (!S_ISREG(st.st_mode))
-		return kl_fail(err, -EINVAL, "%s is not a regular file", path);
-	if ((uint64_t)st.st_size > max)
-		return kl_fail(err, -EFBIG, "%s is larger than %llu MiB", path, (unsigned long long)(max >> 20));
-	want = KL_MIN((size_t)st.st_size, head);
-	buf = malloc(want ? want : 1);
-	if (!buf)
-		return kl_fail(err, -ENOMEM, "out of memory reading %s", path);
-	while (len < want) {
-		ssize_t n = read(fd, buf + len, want - len);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			return kl_fail(err, -errno, "%s: %s", path, strerror(errno));
-		if (n == 0)
-			break;
-		len += (size_t)n;
-	}
-	if (len != want)
-		return kl_fail(err, -EIO, "%s changed size while being read", path);
-	*ret = TAKE_PTR(buf);
-	*ret_len = len;
-	if (ret_size)
-		*ret_size = (uint64_t)st.st_size;
-	return 0;
 }
 
 static int numeric_dirent_cmp(const void *a, const void *b)
@@ -182,12 +87,13 @@ static uint64_t systab_value(const char *root, const char *key)
 	_cleanup_free_ char *t = NULL;
 	size_t n = strlen(key);
 	char *line, *save = NULL;
+	uint64_t v;
 
 	if (kl_read_file(root, "/sys/firmware/efi/systab", 16384, &t, NULL, NULL) < 0)
 		return 0;
 	for (line = strtok_r(t, "\n", &save); line; line = strtok_r(NULL, "\n", &save))
 		if (!strncmp(line, key, n) && line[n] == '=')
-			return strtoull(line + n + 1, NULL, 0);
+			return kl_parse_u64(line + n + 1, 0, &v) == 0 ? v : 0;
 	return 0;
 }
 
@@ -197,23 +103,6 @@ static uint64_t efi_rsdp(const char *root)
 	uint64_t acpi20 = systab_value(root, "ACPI20");
 
 	return acpi20 ? acpi20 : systab_value(root, "ACPI");
-}
-
-/* One number from a sysfs file ("0x..." or decimal, one line). */
-static int read_u64(const char *root, const char *path, uint64_t *ret)
-{
-	_cleanup_free_ char *t = NULL;
-	char *end;
-	uint64_t v;
-
-	if (kl_read_file(root, path, 64, &t, NULL, NULL) < 0 || !t)
-		return -ENOENT;
-	errno = 0;
-	v = strtoull(t, &end, 0);
-	if (errno || end == t || (*end && *end != '\n'))
-		return -EINVAL;
-	*ret = v;
-	return 0;
 }
 
 /* What the next kernel needs to keep EFI runtime services: the runtime
@@ -226,8 +115,8 @@ static void read_efi_runtime(const char *root, struct kl_efi_runtime *rt)
 	char path[PATH_MAX];
 
 	*rt = (struct kl_efi_runtime){ .why_not = "no /sys/firmware/efi/fw_vendor, runtime or config_table" };
-	if (read_u64(root, "/sys/firmware/efi/fw_vendor", &rt->fw_vendor) < 0 ||
-	    read_u64(root, "/sys/firmware/efi/config_table", &rt->config_table) < 0)
+	if (kl_read_u64_file(root, "/sys/firmware/efi/fw_vendor", 0, &rt->fw_vendor) < 0 ||
+	    kl_read_u64_file(root, "/sys/firmware/efi/config_table", 0, &rt->config_table) < 0)
 		return;
 	rt->smbios = systab_value(root, "SMBIOS");
 	for (;; n++) {
@@ -249,7 +138,7 @@ static void read_efi_runtime(const char *root, struct kl_efi_runtime *rt)
 		}
 		for (k = 0; k < KL_ARRAY_SIZE(field); k++) {
 			snprintf(path, sizeof(path), "/sys/firmware/efi/runtime-map/%zu/%s", n, field[k].name);
-			if (read_u64(root, path, field[k].dst) < 0) {
+			if (kl_read_u64_file(root, path, 0, field[k].dst) < 0) {
 				rt->why_not = "an unreadable entry in /sys/firmware/efi/runtime-map";
 				goto fail;
 			}

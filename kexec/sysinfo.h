@@ -12,6 +12,7 @@
 
 #include "bootparam.h"
 #include "err.h"
+#include "fileio.h"
 #include "memmap.h"
 
 /* One region of the EFI runtime map (/sys/firmware/efi/runtime-map/N): the
@@ -49,17 +50,5 @@ void kl_sysinfo_free(struct kl_sysinfo *si);
 
 /* Read everything below root ("" for the real system). */
 int kl_sysinfo_read(const char *root, struct kl_sysinfo *ret, struct kl_err *err);
-
-/* Read a whole regular file (not below any root: a path the user named),
- * at most max bytes.  Reasons name the path: "PATH is a directory". */
-int kl_read_regular(const char *path, uint64_t max, void **ret, size_t *ret_len, struct kl_err *err);
-/* The same, but only the first head bytes (or the whole file when it is
- * shorter); *ret_size (when not NULL) is the file's size. */
-int kl_read_regular_head(const char *path, uint64_t max, size_t head, void **ret, size_t *ret_len,
-			 uint64_t *ret_size, struct kl_err *err);
-
-/* Read a whole file below root, at most max bytes, NUL-terminated. */
-int kl_read_file(const char *root, const char *path, size_t max, char **ret,
-		 size_t *ret_len, struct kl_err *err);
 
 #endif

@@ -169,7 +169,30 @@ static void usage_errors(void **state)
 	PARSE_FAILS("--mem-min", "--mem-min=2M", "-l", "K");
 	PARSE_FAILS("--serial-baud", "--serial-baud=1000", "-l", "K");
 	PARSE_FAILS("--serial", "--serial=ttyS9", "-l", "K");
-	PARSE_FAILS("incomplete", "-l", "K", "--initrd");
+	/* the option named, never getopt's internal value as a character */
+	PARSE_FAILS("option '--initrd' needs an argument", "-l", "K", "--initrd");
+	PARSE_FAILS("option '--serial' needs an argument", "-l", "K", "--serial");
+	PARSE_FAILS("option '--mem-min' needs an argument", "-l", "K", "--mem-min");
+	PARSE_FAILS("option '--type' needs an argument", "-l", "K", "--type");
+	PARSE_FAILS("option '-t' needs an argument", "-l", "K", "-t");
+	PARSE_FAILS("option '--help' takes no argument", "--help=x");
+	PARSE_FAILS("option '--unload' takes no argument", "--unload=x");
+	PARSE_FAILS("unknown option '-Q'", "-lQ", "K");
+	/* one number parser: no sign, no space, no junk, no overflow */
+	PARSE_FAILS("--mem-max", "--mem-max= -1", "-l", "K");
+	PARSE_FAILS("--mem-max", "--mem-max=-1", "-l", "K");
+	PARSE_FAILS("--mem-min", "--mem-min= -4096", "-l", "K");
+	PARSE_FAILS("--mem-min", "--mem-min=+4096", "-l", "K");
+	PARSE_FAILS("--mem-min", "--mem-min=0x", "-l", "K");
+	PARSE_FAILS("--mem-min", "--mem-min=0x1000 ", "-l", "K");
+	PARSE_FAILS("--mem-max", "--mem-max=0x10000000000000000", "-l", "K");
+	PARSE_FAILS("--mem-max", "--mem-max=18446744073709551616", "-l", "K");
+	PARSE_FAILS("--serial", "--serial= 0x3f8", "-l", "K");
+	PARSE_FAILS("--serial-baud", "--serial-baud=-9600", "-l", "K");
+	PARSE_FAILS("overflows 64 bits", "--preserve=x:0xfffffffffffff000+8K", "-l", "K");
+	PARSE_FAILS("overflows 64 bits", "--preserve=x:1G+0x40000000000000000", "-l", "K");
+	PARSE_FAILS("NAME:START+SIZE", "--preserve=x: 1G+64M", "-l", "K");
+	PARSE_FAILS("NAME:START+SIZE", "--preserve=x:1G+-64M", "-l", "K");
 	PARSE_FAILS("--verify", "--verify=md5", "-l", "K");
 	PARSE_FAILS("contradict", "-i", "--verify=crc32c", "-l", "K");
 	PARSE_FAILS("NAME[:KIND]=PATH", "--handoff-file=state", "-l", "K");
