@@ -7,6 +7,7 @@
 #include "config.h"
 
 #include <dirent.h>
+#include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
 #include <inttypes.h>
@@ -15,14 +16,19 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "kexec/handoff-io.h"
 #include "kexec/handoff.h"
+#include "kexec/json.h"
+#include "kexec/log.h"
 #include "kexec/sysinfo.h"
 #include "kexec/util.h"
 
 static const char *root = "";
+
+#define say(...) kl_msg("kexec-handoff", __VA_ARGS__)
 
 static void usage(FILE *f)
 {
@@ -57,11 +63,11 @@ static int load_table(struct kl_handoff *t, void **ret_buf)
 	int r = kl_ho_table_read(root, t, ret_buf, &err);
 
 	if (r == -ENOENT) {
-		fprintf(stderr, "kexec-handoff: %s\n", err.msg);
+		say("%s", err.msg);
 		return 2;
 	}
 	if (r < 0) {
-		fprintf(stderr, "kexec-handoff: the handoff table is not usable: %s\n", err.msg);
+		say("the handoff table is not usable: %s", err.msg);
 		return 1;
 	}
 	return 0;
@@ -72,17 +78,9 @@ static const char *keep_name(uint32_t k)
 	return k == KL_HO_KEEP_PMEM ? "pmem" : k == KL_HO_KEEP_RESERVED ? "reserved" : "?";
 }
 
-/* A JSON string: names are printable ASCII without spaces, but may hold
- * a quote or a backslash. */
 static void json_str(const char *s)
 {
-	putchar('"');
-	for (; *s; s++) {
-		if (*s == '"' || *s == '\\')
-			putchar('\\');
-		putchar(*s);
-	}
-	putchar('"');
+	kl_json_str(s, stdout);
 }
 
 static void list_json(const struct kl_ho_entry *e, bool first)
@@ -113,6 +111,54 @@ static const struct kl_ho_entry *find(const struct kl_handoff *t, const char *na
 	return NULL;
 }
 
+/* get -o FILE: a regular file (created 0600 when missing), never through
+ * a symlink, and never a FIFO or a device; every write and the close are
+ * checked. */
+static int write_output(const char *path, const void *bytes, size_t len)
+{
+	_cleanup_close_ int fd = -1;
+	const uint8_t *p = bytes;
+	struct stat st;
+
+	if (!path) {
+		if (fwrite(bytes, 1, len, stdout) != len || fflush(stdout) == EOF) {
+			say("cannot write to standard output: %s", strerror(errno));
+			return 1;
+		}
+		return 0;
+	}
+	fd = open(path, O_WRONLY | O_CREAT | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC, 0600);
+	if (fd < 0) {
+		say("cannot write %s: %s", path, errno == ELOOP ? "it is a symlink (not followed)" : strerror(errno));
+		return 1;
+	}
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+		say("cannot write %s: not a regular file", path);
+		return 1;
+	}
+	if (ftruncate(fd, 0) < 0) {
+		say("cannot write %s: %s", path, strerror(errno));
+		return 1;
+	}
+	while (len) {
+		ssize_t n = write(fd, p, len);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			say("cannot write %s: %s", path, strerror(errno));
+			return 1;
+		}
+		p += n;
+		len -= (size_t)n;
+	}
+	if (fsync(fd) < 0 || close(TAKE_FD(fd)) < 0) {
+		say("cannot write %s: %s", path, strerror(errno));
+		return 1;
+	}
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -125,15 +171,19 @@ int main(int argc, char **argv)
 	_cleanup_free_ void *buf = NULL;
 	bool json = false;
 	size_t i;
-	int c, r;
+	int c, r, nargs;
 
 	while ((c = getopt_long(argc, argv, "ho:v", opts, NULL)) != -1) {
 		switch (c) {
 		case 'j': json = true; break;
 		case 'o': output = optarg; break;
 		case 'R': root = optarg; break;
-		case 'h': usage(stdout); return 0;
-		case 'v': printf("kexec-handoff (kexec-live) %s\n", PACKAGE_VERSION); return 0;
+		case 'h':
+			usage(stdout);
+			return kl_close_stdout("kexec-handoff") < 0 ? 1 : 0;
+		case 'v':
+			printf("kexec-handoff (kexec-live) %s\n", PACKAGE_VERSION);
+			return kl_close_stdout("kexec-handoff") < 0 ? 1 : 0;
 		default: fprintf(stderr, "Try 'kexec-handoff --help' for more information.\n"); return 1;
 		}
 	}
@@ -144,7 +194,21 @@ int main(int argc, char **argv)
 	cmd = argv[optind++];
 	if (strcmp(cmd, "list") != 0 && strcmp(cmd, "verify") != 0 && strcmp(cmd, "path") != 0 &&
 	    strcmp(cmd, "get") != 0) {
-		fprintf(stderr, "kexec-handoff: unknown command '%s'\n", cmd);
+		say("unknown command '%s'", cmd);
+		return 1;
+	}
+	/* list and verify take no argument, path and get one NAME */
+	nargs = !strcmp(cmd, "path") || !strcmp(cmd, "get");
+	if (argc - optind > nargs) {
+		say("%s: unexpected argument '%s'", cmd, argv[optind + nargs]);
+		return 1;
+	}
+	if (argc - optind < nargs) {
+		say("%s needs a NAME", cmd);
+		return 1;
+	}
+	if ((json && strcmp(cmd, "list") != 0) || (output && strcmp(cmd, "get") != 0)) {
+		say("%s goes with %s only", json ? "--json" : "-o", json ? "list" : "get");
 		return 1;
 	}
 	r = load_table(&t, &buf);
@@ -188,15 +252,10 @@ int main(int argc, char **argv)
 			}
 		}
 	} else {
-		const struct kl_ho_entry *e;
+		const struct kl_ho_entry *e = find(&t, argv[optind]);
 
-		if (optind >= argc) {
-			fprintf(stderr, "kexec-handoff: %s needs a NAME\n", cmd);
-			return 1;
-		}
-		e = find(&t, argv[optind]);
 		if (!e) {
-			fprintf(stderr, "kexec-handoff: no record named %s\n", argv[optind]);
+			say("no record named %s", argv[optind]);
 			r = 1;
 		} else if (!strcmp(cmd, "path")) {
 			char p[PATH_MAX];
@@ -205,10 +264,10 @@ int main(int argc, char **argv)
 			r = 1;
 			kl_ho_region_path(root, e->start, e->size, p, sizeof(p), &off);
 			if (e->type != KL_HO_REGION) {
-				fprintf(stderr, "kexec-handoff: %s is not a region\n", e->name);
+				say("%s is not a region", e->name);
 			} else if (e->keep == KL_HO_KEEP_PMEM && !strcmp(p, "/dev/mem")) {
-				fprintf(stderr, "kexec-handoff: no /dev/pmem device holds 0x%" PRIx64 "+0x%" PRIx64
-						" (load nd_e820 and nd_pmem)\n", e->start, e->size);
+				say("no /dev/pmem device holds 0x%" PRIx64 "+0x%" PRIx64 " (load nd_e820 and nd_pmem)",
+				    e->start, e->size);
 			} else {
 				r = 0;
 				if (!strcmp(p, "/dev/mem") || off)
@@ -224,28 +283,23 @@ int main(int argc, char **argv)
 
 			r = 1;
 			if (e->type != KL_HO_BLOB) {
-				fprintf(stderr, "kexec-handoff: %s is a region, not a blob (see: path %s)\n", e->name,
-					e->name);
+				say("%s is a region, not a blob (see: path %s)", e->name, e->name);
 			} else if (e->storage == KL_HO_INLINE) {
 				if (kl_ho_entry_check(root, e, &err) < 0)
-					fprintf(stderr, "kexec-handoff: %s; its bytes are not given out\n", err.msg);
+					say("%s; its bytes are not given out", err.msg);
 				else
 					bytes = e->data, len = (size_t)e->len;
 			} else if (kl_ho_blob_read(root, e, &mem, &len, &err) < 0) {
-				fprintf(stderr, "kexec-handoff: %s; its bytes are not given out\n", err.msg);
+				say("%s; its bytes are not given out", err.msg);
 			} else {
 				bytes = mem;
 			}
-			if (bytes) {
-				FILE *f = output ? fopen(output, "wb") : stdout;
-
-				if (!f || fwrite(bytes, 1, len, f) != len || (output && fclose(f)))
-					fprintf(stderr, "kexec-handoff: cannot write %s\n", output ? output : "stdout");
-				else
-					r = 0;
-			}
+			if (bytes)
+				r = write_output(output, bytes, len);
 		}
 	}
 	kl_handoff_free(&t);
+	if (kl_close_stdout("kexec-handoff") < 0)
+		r = 1;
 	return r;
 }

@@ -5,6 +5,7 @@
 
 #include "../purgatory/crc32c.h"
 #include "handoff.h"
+#include "number.h"
 #include "util.h"
 
 _Static_assert(sizeof(KL_HO_MAGIC) - 1 == 8, "the magic is 8 bytes");
@@ -132,7 +133,7 @@ int kl_handoff_decode(const void *buf, size_t len, struct kl_handoff *ret, struc
 	struct kl_handoff t = { 0 };
 	uint32_t total, nrec, want, got, i;
 	uint8_t *copy;
-	size_t pos;
+	size_t pos, j;
 	int r = 0;
 
 	if (len < KL_HO_HDR_SIZE || memcmp(b, KL_HO_MAGIC, 8) != 0)
@@ -242,7 +243,11 @@ int kl_handoff_decode(const void *buf, size_t len, struct kl_handoff *ret, struc
 			pos += rs;
 			continue;
 		}
-		r = kl_handoff_add(&t, &e, err);
+		for (j = 0; j < t.n && r == 0; j++)
+			if (!strcmp(t.e[j].name, e.name))
+				r = kl_fail(err, -EBADMSG, "handoff table has two records named '%s'", e.name);
+		if (r == 0)
+			r = kl_handoff_add(&t, &e, err);
 		pos += rs;
 	}
 	if (r == 0 && pos != total)
@@ -255,37 +260,13 @@ int kl_handoff_decode(const void *buf, size_t len, struct kl_handoff *ret, struc
 	return 0;
 }
 
-static int parse_size(const char *s, const char **end, uint64_t *ret)
-{
-	char *e;
-	unsigned long long v;
-	unsigned int shift = 0;
-
-	if (*s < '0' || *s > '9')
-		return -EINVAL;
-	errno = 0;
-	v = strtoull(s, &e, 0);
-	if (errno)
-		return -EINVAL;
-	switch (*e) {
-	case 'K': case 'k': shift = 10; e++; break;
-	case 'M': case 'm': shift = 20; e++; break;
-	case 'G': case 'g': shift = 30; e++; break;
-	case 'T': case 't': shift = 40; e++; break;
-	}
-	if (shift && v > (UINT64_MAX >> shift))
-		return -ERANGE;
-	*ret = (uint64_t)v << shift;
-	*end = e;
-	return 0;
-}
-
 int kl_preserve_parse(const char *arg, struct kl_preserve *ret, struct kl_err *err)
 {
 	struct kl_preserve p = { .keep = KL_HO_KEEP_PMEM };
 	const char *colon = strchr(arg, ':'), *s;
 	uint64_t end;
 	size_t n;
+	int r;
 
 	if (!colon || colon == arg || (n = (size_t)(colon - arg)) > KL_HO_NAME_MAX)
 		return kl_fail(err, -EINVAL, "--preserve=%s: expected NAME:START+SIZE[:pmem|reserved]", arg);
@@ -293,7 +274,14 @@ int kl_preserve_parse(const char *arg, struct kl_preserve *ret, struct kl_err *e
 	p.name[n] = 0;
 	if (check_name(p.name, KL_HO_NAME_MAX, false) < 0)
 		return kl_fail(err, -EINVAL, "--preserve=%s: the name must be printable, without spaces", arg);
-	if (parse_size(colon + 1, &s, &p.start) < 0 || *s != '+' || parse_size(s + 1, &s, &p.size) < 0)
+	r = kl_parse_size_prefix(colon + 1, &s, &p.start);
+	if (r == 0 && *s != '+')
+		r = -EINVAL;
+	if (r == 0)
+		r = kl_parse_size_prefix(s + 1, &s, &p.size);
+	if (r == -ERANGE)
+		return kl_fail(err, -ERANGE, "--preserve=%s: a number overflows 64 bits", arg);
+	if (r < 0)
 		return kl_fail(err, -EINVAL, "--preserve=%s: expected NAME:START+SIZE[:pmem|reserved]", arg);
 	/* then :pmem or :reserved, and :nodigest, in that order */
 	if (!strncmp(s, ":reserved", 9) && (!s[9] || s[9] == ':')) {
@@ -306,7 +294,9 @@ int kl_preserve_parse(const char *arg, struct kl_preserve *ret, struct kl_err *e
 		p.no_digest = true;
 	else if (*s)
 		return kl_fail(err, -EINVAL, "--preserve=%s: after the size: :pmem or :reserved, then :nodigest", arg);
-	if (!p.size || p.start % 4096 || p.size % 4096 || __builtin_add_overflow(p.start, p.size, &end))
+	if (__builtin_add_overflow(p.start, p.size, &end))
+		return kl_fail(err, -ERANGE, "--preserve=%s: START+SIZE overflows 64 bits", arg);
+	if (!p.size || p.start % 4096 || p.size % 4096)
 		return kl_fail(err, -EINVAL, "--preserve=%s: start and size must be page aligned, size not 0", arg);
 	*ret = p;
 	return 0;

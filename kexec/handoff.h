@@ -104,6 +104,7 @@ struct kl_preserve {
 	uint64_t start, size;
 	uint32_t keep; /* KL_HO_KEEP_PMEM (default) or KL_HO_KEEP_RESERVED */
 	bool no_digest; /* :nodigest: record no SHA-256 of the contents */
+	bool received;  /* from --handoff-from-previous, not an option */
 	/* filled in before planning: the contents' digest, unless no_digest */
 	uint32_t digest_alg;
 	uint8_t sha256[32];

@@ -10,16 +10,19 @@
 #include <fcntl.h>
 #include <inttypes.h>
 #include <openssl/evp.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "bzimage.h"
 #include "cli.h"
 #include "cmdline.h"
 #include "decompress.h"
+#include "fileio.h"
 #include "handoff-io.h"
 #include "initramfs.h"
 #include "kexec.h"
@@ -61,6 +64,10 @@ struct kl_ctx {
 	struct kl_blob blobs[KL_BLOBS_MAX];
 	size_t nr_blobs;
 	void *blob_bytes[KL_BLOBS_MAX];
+	/* for kexec_file_load: the kernel as opened and checked once, the
+	 * same descriptor the system call gets, and its header's limit */
+	int kernel_fd;
+	uint32_t cmdline_size;
 };
 
 static void ctx_free(struct kl_ctx *c)
@@ -76,19 +83,20 @@ static void ctx_free(struct kl_ctx *c)
 		free(c->initrd);
 	kl_cache_release(c->vmlinux, c->vmlinux_len);
 	free(c->proc_cmdline);
+	if (c->kernel_fd >= 0)
+		close(c->kernel_fd);
 }
 
 static void say(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
+/* One line on stderr, escaped (log.h). */
 static void say(const char *fmt, ...)
 {
 	va_list ap;
 
-	fputs("kexec: ", stderr);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	kl_vmsg("kexec", fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
 }
 
 /* Read a user-named file.  Failures here are the user's to fix: exit 1. */
@@ -149,7 +157,7 @@ static int read_from_cache(struct kl_ctx *c)
 	kl_debug_time("preload cache looked up");
 	if (r != 1) {
 		free(head);
-		if (r == -ESTALE)
+		if (r == -ESTALE || r == -EPERM)
 			say("warning: preload cache: %s; loading from the sources", why);
 		else
 			kl_debug("kexec: preload cache: %s; decompressing now\n", why);
@@ -278,7 +286,7 @@ static int add_blob(struct kl_ctx *c, const char *name, const char *kind, void *
 /* --handoff-from-previous: every entry this kernel received, checked
  * against its digest, becomes an entry of the next table (unless an
  * option names it again).  Returns an exit code. */
-static int take_previous(struct kl_ctx *c)
+static int take_previous(struct kl_ctx *c, const struct kl_sysinfo *si)
 {
 	const char *root = c->sys->root;
 	struct kl_err err = { { 0 } };
@@ -307,19 +315,25 @@ static int take_previous(struct kl_ctx *c)
 		if (e->type == KL_HO_REGION) {
 			struct kl_preserve *p = &c->preserve[c->nr_preserve];
 
-			r = kl_ho_entry_check(root, e, &err);
-			if (r < 0) {
-				say("--handoff-from-previous: %s; nothing loaded", err.msg);
-				goto out;
-			}
 			if (c->nr_preserve == KL_PRESERVE_MAX) {
 				say("--handoff-from-previous: more than %d preserved ranges", KL_PRESERVE_MAX);
 				goto out;
 			}
 			*p = (struct kl_preserve){ .start = e->start, .size = e->size, .keep = e->keep,
-						   .no_digest = r == 0, .digest_alg = e->digest_alg };
+						   .digest_alg = e->digest_alg, .received = true };
 			memcpy(p->sha256, e->sha256, 32);
 			snprintf(p->name, sizeof(p->name), "%s", e->name);
+			/* the same rule as for --preserve, before a byte is read */
+			if (kl_x86_preserve_check(si, p, &err) < 0) {
+				say("--handoff-from-previous: %s; nothing loaded", err.msg);
+				goto out;
+			}
+			r = kl_ho_entry_check(root, e, &err);
+			if (r < 0) {
+				say("--handoff-from-previous: %s; nothing loaded", err.msg);
+				goto out;
+			}
+			p->no_digest = r == 0;
 			c->nr_preserve++;
 			kl_debug("kexec: --handoff-from-previous: region %s%s\n", e->name,
 				 r ? ", SHA-256 checked" : " (no digest recorded)");
@@ -390,7 +404,7 @@ static void print_handoff(const struct kl_ctx *c, FILE *f)
 
 /* The handoff entries of this load: received ones, then the options'
  * (ranges digested now, files read now).  Returns an exit code. */
-static int prepare_handoff(struct kl_ctx *c)
+static int prepare_handoff(struct kl_ctx *c, const struct kl_sysinfo *si)
 {
 	const struct kl_opts *o = c->o;
 	struct kl_err err = { { 0 } };
@@ -398,7 +412,7 @@ static int prepare_handoff(struct kl_ctx *c)
 	int r;
 
 	if (o->handoff_from_previous) {
-		r = take_previous(c);
+		r = take_previous(c, si);
 		if (r != KL_EXIT_OK)
 			return r;
 	}
@@ -410,6 +424,11 @@ static int prepare_handoff(struct kl_ctx *c)
 			return KL_EXIT_FAIL;
 		}
 		*p = o->preserve[i];
+		/* before the digest reads it: never device memory */
+		if (kl_x86_preserve_check(si, p, &err) < 0) {
+			say("--preserve=%s: %s", p->name, err.msg);
+			return KL_EXIT_FAIL;
+		}
 		c->nr_preserve++;
 		if (p->no_digest)
 			continue;
@@ -425,10 +444,8 @@ static int prepare_handoff(struct kl_ctx *c)
 		void *bytes;
 		size_t len;
 
-		if (kl_read_regular(o->blobs[i].path, KL_BLOB_FILE_MAX, &bytes, &len, &err) < 0) {
-			say("--handoff-file %s", err.msg);
+		if (read_user_file("--handoff-file", o->blobs[i].path, KL_BLOB_FILE_MAX, &bytes, &len) < 0)
 			return KL_EXIT_USAGE;
-		}
 		if (add_blob(c, o->blobs[i].name, o->blobs[i].kind, bytes, len) < 0)
 			return KL_EXIT_FAIL;
 	}
@@ -438,9 +455,9 @@ static int prepare_handoff(struct kl_ctx *c)
 }
 
 /* Can kexec_file_load take the kernel?  It reads the file itself, so
- * only the first bytes are read here; *why is set when it cannot.
- * Returns an exit code. */
-static int check_for_file_load(const struct kl_ctx *c, const char **why)
+ * only the first bytes are read here, from the descriptor it will get
+ * (c->kernel_fd); *why is set when it cannot.  Returns an exit code. */
+static int check_for_file_load(struct kl_ctx *c, const char **why)
 {
 	const struct kl_opts *o = c->o;
 	struct kl_err err = { { 0 } };
@@ -449,7 +466,8 @@ static int check_for_file_load(const struct kl_ctx *c, const char **why)
 	uint64_t size = 0;
 	size_t len = 0;
 
-	if (kl_read_regular_head(o->kernel, KL_KERNEL_FILE_MAX, KL_BZIMAGE_HEAD_MAX, &head, &len, &size, &err) < 0) {
+	if (kl_open_regular(o->kernel, 0, &c->kernel_fd, NULL, &err) < 0 ||
+	    kl_read_fd(c->kernel_fd, o->kernel, KL_KERNEL_FILE_MAX, KL_BZIMAGE_HEAD_MAX, &head, &len, &size, &err) < 0) {
 		say("kernel %s", err.msg);
 		return KL_EXIT_USAGE;
 	}
@@ -467,6 +485,8 @@ static int check_for_file_load(const struct kl_ctx *c, const char **why)
 		 * system call. */
 		say("%s: %s", o->kernel, err.msg);
 		return KL_EXIT_FAIL;
+	} else {
+		c->cmdline_size = z.cmdline_size;
 	}
 	return KL_EXIT_OK;
 }
@@ -533,9 +553,20 @@ static int load_legacy(struct kl_ctx *c)
 	lo.initrd_len = c->initrd_len;
 	lo.initrd_crc32c_known = c->initrd_from_cache;
 	lo.initrd_crc32c = c->initrd_crc32c;
-	r = prepare_handoff(c);
-	if (r != KL_EXIT_OK)
-		return r;
+	r = kl_sysinfo_read(c->sys->root, &si, &err);
+	if (r < 0) {
+		say("cannot read the memory map: %s", err.msg);
+		goto out;
+	}
+	if (si.firmware_from_iomem)
+		kl_debug("kexec: /sys/firmware/memmap is missing; e820 for the new kernel comes from /proc/iomem\n");
+	if (si.efi && !o->noefi && !si.efi_rt.present)
+		say("warning: %s: the new kernel runs without EFI runtime services, as with --noefi",
+		    si.efi_rt.why_not);
+	ret = prepare_handoff(c, &si);
+	if (ret != KL_EXIT_OK)
+		goto out;
+	ret = KL_EXIT_FAIL;
 	lo.preserve = c->preserve;
 	lo.nr_preserve = c->nr_preserve;
 	lo.blobs = c->blobs;
@@ -544,18 +575,8 @@ static int load_legacy(struct kl_ctx *c)
 	if (c->sys->getrandom(lo.rng_seed, sizeof(lo.rng_seed)) < 0 ||
 	    c->sys->getrandom(lo.kaslr_random, sizeof(lo.kaslr_random)) < 0) {
 		say("cannot get random bytes for the new kernel's RNG seed");
-		return KL_EXIT_FAIL;
+		goto out;
 	}
-	r = kl_sysinfo_read(c->sys->root, &si, &err);
-	if (r < 0) {
-		say("cannot read the memory map: %s", err.msg);
-		return KL_EXIT_FAIL;
-	}
-	if (si.firmware_from_iomem)
-		kl_debug("kexec: /sys/firmware/memmap is missing; e820 for the new kernel comes from /proc/iomem\n");
-	if (si.efi && !o->noefi && !si.efi_rt.present)
-		say("warning: %s: the new kernel runs without EFI runtime services, as with --noefi",
-		    si.efi_rt.why_not);
 	kl_debug_time("planning");
 	r = kl_x86_plan(&si, &lo, &plan, &err);
 	if (r < 0) {
@@ -591,27 +612,45 @@ static bool fallback_errno(int r)
 	return r == -ENOSYS || r == -EINVAL || r == -ENOEXEC || r == -ENOTSUP;
 }
 
-/* Returns 1 when the caller should fall back to kexec_load, else an exit
- * code (0 on success). */
-static int load_file(struct kl_ctx *c)
+/* Load through kexec_file_load.  Returns an exit code, and sets
+ * *ret_fall_back (then the exit code means nothing) only when the kernel
+ * refused the call in a way kexec_load may not be refused, under -a. */
+static int load_file(struct kl_ctx *c, bool *ret_fall_back)
 {
 	const struct kl_opts *o = c->o;
-	_cleanup_close_ int kfd = -1, ifd = -1;
+	_cleanup_close_ int ifd = -1;
 	_cleanup_free_ char *cmdline = NULL;
 	struct kl_err err = { { 0 } };
 	unsigned long flags = 0;
 	int r;
 
-	/* The kernel checks the length against its own limit. */
-	r = kl_cmdline_build(c->proc_cmdline, o->cmdline, 64 * 1024, &cmdline, &err);
+	*ret_fall_back = false;
+	/* the limit the kernel applies, from the header, so that a long
+	 * command line is said here and never becomes EINVAL (and, under
+	 * -a, a pointless fallback) */
+	r = kl_cmdline_build(c->proc_cmdline, o->cmdline, c->cmdline_size, &cmdline, &err);
 	if (r < 0) {
-		say("%s", err.msg);
+		say("%s: %s", o->kernel, err.msg);
 		return KL_EXIT_FAIL;
 	}
 	if (o->crash)
 		flags |= KEXEC_FILE_ON_CRASH;
 	if (!o->initrd)
 		flags |= KEXEC_FILE_NO_INITRAMFS;
+	/* the same refusals as when kexec_load reads it, with or without
+	 * --dry-run: a dry run refuses what the real run would */
+	if (o->initrd) {
+		struct stat st;
+
+		if (kl_open_regular(o->initrd, 0, &ifd, &st, &err) < 0) {
+			say("initrd %s", err.msg);
+			return KL_EXIT_USAGE;
+		}
+		if (!st.st_size) {
+			say("initrd %s is empty", o->initrd);
+			return KL_EXIT_USAGE;
+		}
+	}
 	if (o->debug || o->dry_run) {
 		struct kl_plan p = { .syscall = KL_SYSCALL_FILE_LOAD, .flags = flags };
 		FILE *f = o->dry_run ? stdout : stderr;
@@ -626,36 +665,13 @@ static int load_file(struct kl_ctx *c)
 	}
 	if (o->dry_run)
 		return KL_EXIT_OK;
-	kfd = open(o->kernel, O_RDONLY | O_CLOEXEC);
-	if (kfd < 0) {
-		say("cannot open kernel %s: %s", o->kernel, strerror(errno));
-		return KL_EXIT_USAGE;
-	}
-	if (o->initrd) {
-		struct stat st;
-
-		ifd = open(o->initrd, O_RDONLY | O_CLOEXEC);
-		if (ifd < 0) {
-			say("cannot open initrd %s: %s", o->initrd, strerror(errno));
-			return KL_EXIT_USAGE;
-		}
-		/* the same refusals as when kexec_load reads it */
-		if (fstat(ifd, &st) < 0) {
-			say("cannot read initrd %s: %s", o->initrd, strerror(errno));
-			return KL_EXIT_USAGE;
-		}
-		if (!S_ISREG(st.st_mode) || !st.st_size) {
-			say("initrd %s %s", o->initrd, S_ISDIR(st.st_mode) ? "is a directory" :
-							!S_ISREG(st.st_mode) ? "is not a regular file" : "is empty");
-			return KL_EXIT_USAGE;
-		}
-	}
-	r = c->sys->kexec_file_load(kfd, ifd, strlen(cmdline) + 1, cmdline, flags);
+	r = c->sys->kexec_file_load(c->kernel_fd, ifd, strlen(cmdline) + 1, cmdline, flags);
 	if (r == 0)
 		return KL_EXIT_OK;
 	if (fallback_errno(r) && o->mode == KL_MODE_AUTO) {
 		kl_debug("kexec: kexec_file_load failed (%s); falling back to kexec_load\n", strerror(-r));
-		return 1;
+		*ret_fall_back = true;
+		return KL_EXIT_FAIL;
 	}
 	say("kexec_file_load failed: %s", strerror(-r));
 	if (fallback_errno(r))
@@ -681,6 +697,7 @@ static int do_load(struct kl_ctx *c)
 	const struct kl_opts *o = c->o;
 	struct kl_err err = { { 0 } };
 	const char *why;
+	bool fall_back;
 	int r;
 
 	if (!o->kernel) {
@@ -713,9 +730,13 @@ static int do_load(struct kl_ctx *c)
 		kl_debug("kexec: using kexec_load because of %s\n", why);
 		return read_and_load_legacy(c);
 	}
-	r = load_file(c);
-	if (r != 1)
+	r = load_file(c, &fall_back);
+	if (!fall_back)
 		return r;
+	if (o->mode != KL_MODE_AUTO) { /* -s never reaches kexec_load */
+		say("internal error: a fallback to kexec_load outside -a");
+		return KL_EXIT_FAIL;
+	}
 	return read_and_load_legacy(c);
 }
 
@@ -815,13 +836,33 @@ static int print_ckr_size(const struct kl_sys *sys)
 	return KL_EXIT_OK;
 }
 
+/* The preload cache's files are mapped, not read.  kexec-preload never
+ * changes an entry in place, but anyone with root can: a file truncated
+ * under the mapping turns the next access into SIGBUS.  Say what it is,
+ * in one line, instead of dying with exit 135 and no word; it comes
+ * before the load system call (which would return EFAULT instead), so
+ * nothing was loaded. */
+static void on_sigbus(int sig)
+{
+	static const char msg[] = "kexec: a preload cache file changed under its mapping (rewritten in place?); "
+				  "nothing loaded\n";
+	ssize_t n = write(STDERR_FILENO, msg, sizeof(msg) - 1);
+
+	(void)sig;
+	(void)n;
+	_exit(KL_EXIT_FAIL);
+}
+
 int kl_main(int argc, char **argv, const struct kl_sys *sys)
 {
+	struct sigaction sa = { .sa_handler = on_sigbus };
+
 	struct kl_opts o;
-	struct kl_ctx c = { .sys = sys, .o = &o };
+	struct kl_ctx c = { .sys = sys, .o = &o, .kernel_fd = -1 };
 	char errbuf[256];
 	int r;
 
+	sigaction(SIGBUS, &sa, NULL);
 	if (kl_cli_parse(argc, argv, &o, errbuf, sizeof(errbuf)) < 0) {
 		say("%s", errbuf);
 		fprintf(stderr, "Try 'kexec --help' for more information.\n");

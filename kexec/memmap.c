@@ -109,6 +109,46 @@ static const struct {
 	{ "Soft Reserved", KL_MEM_SOFT_RESERVED },
 };
 
+const char *kl_mem_type_name(uint32_t type)
+{
+	size_t i;
+
+	for (i = 0; i < KL_ARRAY_SIZE(kl_mem_names); i++)
+		if (kl_mem_names[i].type == type)
+			return kl_mem_names[i].name;
+	return "an unknown type";
+}
+
+static bool type_in(uint32_t t, const uint32_t *types, size_t n)
+{
+	while (n--)
+		if (types[n] == t)
+			return true;
+	return false;
+}
+
+bool kl_memmap_covers(const struct kl_memmap *m, const struct kl_range *r, const uint32_t *types, size_t ntypes,
+		      uint64_t *ret_where, uint32_t *ret_type)
+{
+	uint64_t pos = r->start, end = kl_range_end(r);
+	size_t i;
+
+	while (pos < end) {
+		const struct kl_mem_entry *hit = NULL;
+
+		for (i = 0; i < m->n && !hit; i++)
+			if (pos >= m->e[i].r.start && pos - m->e[i].r.start < m->e[i].r.size)
+				hit = &m->e[i];
+		if (!hit || !type_in(hit->type, types, ntypes)) {
+			*ret_where = pos;
+			*ret_type = hit ? hit->type : 0;
+			return false;
+		}
+		pos = kl_range_end(&hit->r);
+	}
+	return true;
+}
+
 uint32_t kl_mem_type_from_name(const char *name)
 {
 	size_t i;

@@ -59,8 +59,16 @@ void kl_memmap_sort(struct kl_memmap *m);
  * sorted.  Used to mark preserved ranges in the new kernel's e820. */
 int kl_memmap_carve(struct kl_memmap *m, const struct kl_range *r, uint32_t type);
 
-/* Map a type name as /proc/iomem and /sys/firmware/memmap spell it. */
+/* Map a type name as /proc/iomem and /sys/firmware/memmap spell it, and
+ * back ("an unknown type" for others). */
 uint32_t kl_mem_type_from_name(const char *name);
+const char *kl_mem_type_name(uint32_t type);
+
+/* Do entries of m whose type is one of types[] cover all of r?  When not,
+ * *ret_where is the first address that is not covered so, and *ret_type
+ * the type of the entry holding it (0: no entry, a hole in the map). */
+bool kl_memmap_covers(const struct kl_memmap *m, const struct kl_range *r, const uint32_t *types, size_t ntypes,
+		      uint64_t *ret_where, uint32_t *ret_type);
 
 /* Parse /proc/iomem text: only top-level lines (no indentation) are kept,
  * and only those whose name is a memory type (RAM, reserved, ACPI, ...). */

@@ -401,14 +401,21 @@ static int finish_plan(struct kl_freeset *fs, const struct x86_image *img,
 			  &at, err);
 		if (r < 0)
 			return r;
-		buf = calloc(1, (size_t)total);
-		if (!buf)
-			return -ENOMEM;
-		for (i = 0; i < o->nr_blobs; i++) {
-			memcpy(buf + off[i], o->blobs[i].data, (size_t)o->blobs[i].len);
+		for (i = 0; i < o->nr_blobs; i++)
 			blob_addr[i] = at + off[i];
+		if (o->nr_blobs == 1 && o->blobs[0].len) {
+			/* one blob is the segment: no copy of what may be a
+			 * large file (kexec_load zero-fills up to the page) */
+			r = kl_plan_borrow(plan, "handoff", o->blobs[0].data, (size_t)o->blobs[0].len, at,
+					   (size_t)total, err);
+		} else {
+			buf = calloc(1, (size_t)total);
+			if (!buf)
+				return -ENOMEM;
+			for (i = 0; i < o->nr_blobs; i++)
+				memcpy(buf + off[i], o->blobs[i].data, (size_t)o->blobs[i].len);
+			r = kl_plan_add(plan, "handoff", buf, (size_t)total, at, (size_t)total, err);
 		}
-		r = kl_plan_add(plan, "handoff", buf, (size_t)total, at, (size_t)total, err);
 		if (r < 0)
 			return r;
 	}
@@ -564,12 +571,48 @@ out:
 }
 
 /*
- * The free memory set, less every preserved range.  A preserved range must
- * already be kept out of use by the running kernel (memmap=nn!ss or
- * memmap=nn$ss: it is then not System RAM in /proc/iomem): otherwise the
- * old kernel may hold pages there, and kexec's page swap at exec time
- * could overwrite them.
+ * What may be preserved.  Only memory: the firmware's map (the e820 the
+ * running kernel was given, /sys/firmware/memmap) must call every byte of
+ * the range RAM or persistent memory, so that no device registers, PCI
+ * window, ROM or firmware table is ever read for a digest or marked pmem
+ * for the next kernel.  And memory the running kernel keeps away from
+ * itself: /proc/iomem must call every byte persistent memory or reserved
+ * (memmap=nn!ss or memmap=nn$ss); System RAM may hold the old kernel's
+ * pages, which kexec's page swap at exec time could overwrite.  A range
+ * received from the previous kernel and kept as reserved is reserved in
+ * this kernel's firmware map too (the previous kexec made it so).
  */
+int kl_x86_preserve_check(const struct kl_sysinfo *si, const struct kl_preserve *p, struct kl_err *err)
+{
+	static const uint32_t memory[] = { KL_MEM_RAM, KL_MEM_PMEM, KL_MEM_PRAM, KL_MEM_RESERVED };
+	static const uint32_t kept[] = { KL_MEM_PMEM, KL_MEM_PRAM, KL_MEM_RESERVED };
+	struct kl_range pr = { p->start, p->size };
+	size_t nmem = p->received && p->keep == KL_HO_KEEP_RESERVED ? 4 : 3;
+	uint64_t at;
+	uint32_t type;
+
+	if (!kl_memmap_covers(&si->firmware, &pr, memory, nmem, &at, &type))
+		return kl_fail(err, -EPERM,
+			       "preserved range %s [0x%" PRIx64 "-0x%" PRIx64 ") is not memory: the firmware's map has %s "
+			       "at 0x%" PRIx64 " (only RAM or persistent memory can be preserved)",
+			       p->name, pr.start, kl_range_end(&pr), type ? kl_mem_type_name(type) : "nothing", at);
+	if (!kl_memmap_covers(&si->iomem, &pr, kept, KL_ARRAY_SIZE(kept), &at, &type)) {
+		if (type == KL_MEM_RAM)
+			return kl_fail(err, -EBUSY,
+				       "preserved range %s [0x%" PRIx64 "-0x%" PRIx64 ") is System RAM of the running kernel "
+				       "at 0x%" PRIx64 " (boot it with memmap=SIZE!START or memmap=SIZE$START to keep the "
+				       "range out of use)",
+				       p->name, pr.start, kl_range_end(&pr), at);
+		return kl_fail(err, -EPERM,
+			       "preserved range %s [0x%" PRIx64 "-0x%" PRIx64 ") is not kept out of use by the running "
+			       "kernel: /proc/iomem has %s at 0x%" PRIx64 " (want persistent memory or reserved, from memmap=)",
+			       p->name, pr.start, kl_range_end(&pr), type ? kl_mem_type_name(type) : "nothing", at);
+	}
+	return 0;
+}
+
+/* The free memory set, less every preserved range (each checked by
+ * kl_x86_preserve_check()). */
 static int freeset_for(const struct kl_sysinfo *si, const struct kl_load_opts *o, struct kl_freeset *fs,
 		       struct kl_err *err)
 {
@@ -586,14 +629,9 @@ static int freeset_for(const struct kl_sysinfo *si, const struct kl_load_opts *o
 		const struct kl_preserve *p = &o->preserve[i];
 		struct kl_range pr = { p->start, p->size };
 
-		for (j = 0; j < si->iomem.n; j++)
-			if (si->iomem.e[j].type == KL_MEM_RAM && kl_range_overlaps(&si->iomem.e[j].r, &pr)) {
-				r = kl_fail(err, -EBUSY,
-					       "preserved range %s [0x%" PRIx64 "-0x%" PRIx64 ") is System RAM of the running kernel "
-					       "(boot it with memmap=SIZE!START or memmap=SIZE$START to keep the range out of use)",
-					       p->name, pr.start, kl_range_end(&pr));
-				goto fail;
-			}
+		r = kl_x86_preserve_check(si, p, err);
+		if (r < 0)
+			goto fail;
 		for (j = 0; j < i; j++) {
 			struct kl_range q = { o->preserve[j].start, o->preserve[j].size };
 

@@ -82,6 +82,11 @@ const char *kl_x86_format_names(void);
 
 /* Build a kexec_load plan for o->kernel (format chosen by o->type or by
  * probing).  Nothing is loaded. */
+/* May p be preserved on this machine?  0, or -EPERM (not memory, or not
+ * kept out of use) or -EBUSY (System RAM of the running kernel) with the
+ * rule that refused it.  Pure; the planner applies it too. */
+int kl_x86_preserve_check(const struct kl_sysinfo *si, const struct kl_preserve *p, struct kl_err *err);
+
 int kl_x86_plan(const struct kl_sysinfo *si, const struct kl_load_opts *o,
 		struct kl_plan *ret, struct kl_err *err);
 

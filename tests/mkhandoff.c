@@ -3,7 +3,10 @@
  * Test helper: write handoff tables for tests/handoff-reader.test and
  * tests/handoff-writer.test.
  *   mkhandoff KIND FILE    KIND: good, corrupt, truncated, version2, baddigest,
- *                          newkind (a record of a later, non-critical type)
+ *                          newkind (a record of a later, non-critical type),
+ *                          dupname (the blob named like the region),
+ *                          devregion (the region is the IOAPIC's page,
+ *                          with a digest)
  *   mkhandoff chain FILE REGION_BYTES BLOB_BYTES
  *        as kexec would write it: a pmem region at 1 GiB with the SHA-256 of
  *        REGION_BYTES, and an in-memory blob "state" (kind vmm) with
@@ -74,6 +77,13 @@ int main(int argc, char **argv)
 	}
 	if (!strcmp(argv[1], "baddigest"))
 		b.sha256[0] ^= 1;
+	if (!strcmp(argv[1], "dupname"))
+		strcpy(b.name, "vm-ram");
+	if (!strcmp(argv[1], "devregion")) {
+		r.start = 0xfec00000;
+		r.size = 4096;
+		r.digest_alg = KL_HO_DIGEST_SHA256;
+	}
 	if (kl_handoff_add(&t, &r, NULL) || kl_handoff_add(&t, &b, NULL) || kl_handoff_encode(&t, &p, &len, NULL))
 		return 1;
 	buf = p;
