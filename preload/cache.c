@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <time.h>
@@ -17,6 +18,8 @@
 #include "kexec/bzimage.h"
 #include "kexec/decompress.h"
 #include "kexec/elf.h"
+#include "kexec/fileio.h"
+#include "kexec/number.h"
 #include "kexec/initramfs.h"
 #include "kexec/sysinfo.h"
 #include "kexec/util.h"
@@ -34,6 +37,9 @@ int kl_cache_dir(const char *root, const char *override, const char *conf, char 
 	char *line, *save = NULL;
 
 	if (override) {
+		if (override[0] != '/')
+			return kl_fail(err, -EINVAL, "--cache-dir=%s: the cache directory must be an absolute path",
+				       override);
 		snprintf(dir, sizeof(dir), "%s", override);
 	} else if (kl_read_file(root, conf ? conf : KL_CACHE_CONF, 65536, &text, NULL, NULL) == 0) {
 		for (line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
@@ -164,13 +170,7 @@ int kl_cache_meta_format(const struct kl_cache_entry *e, char **ret)
 
 static int parse_u64(const char *v, uint64_t *ret)
 {
-	char *end;
-
-	if (!*v || *v == '-')
-		return -EINVAL;
-	errno = 0;
-	*ret = strtoull(v, &end, 10);
-	return errno || *end ? -EINVAL : 0;
+	return kl_parse_u64(v, 10, ret);
 }
 
 static int set_src(struct kl_cache_src *s, const char *field, const char *v)
@@ -314,11 +314,237 @@ int kl_cache_meta_parse(const char *text, size_t len, struct kl_cache_entry *ret
 	return 0;
 }
 
-/* ---- files ---------------------------------------------------------------- */
+/* ---- the directory: trust, lock, contents -------------------------------- */
 
-static int write_synced(const char *path, const void *b, size_t n)
+static const char *const entry_files[] = { "meta", "vmlinux.bin", "initrd.cpio" };
+
+static bool is_key(const char *name)
 {
-	_cleanup_close_ int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+	size_t i;
+
+	for (i = 0; i < 64; i++)
+		if (!((name[i] >= '0' && name[i] <= '9') || (name[i] >= 'a' && name[i] <= 'f')))
+			return false;
+	return !name[64];
+}
+
+/* mkdtemp()'s name: ".stage-" and six letters or digits */
+static bool is_stage(const char *name)
+{
+	size_t i;
+
+	if (strncmp(name, ".stage-", 7) != 0)
+		return false;
+	for (i = 7; i < 13; i++)
+		if (!((name[i] >= '0' && name[i] <= '9') || ((name[i] | 0x20) >= 'a' && (name[i] | 0x20) <= 'z')))
+			return false;
+	return !name[13];
+}
+
+static bool is_entry_file(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < KL_ARRAY_SIZE(entry_files); i++)
+		if (!strcmp(name, entry_files[i]))
+			return true;
+	return false;
+}
+
+/* Ours, and only ours to change: owned by this user (root), not writable
+ * by group or others.  Else whoever can write it could forge an entry
+ * that root then boots. */
+static int check_owner(const struct stat *st, const char *what, struct kl_err *err)
+{
+	if (st->st_uid != geteuid())
+		return kl_fail(err, -EPERM, "%s is owned by uid %u, not by us (%u): refusing to use it", what,
+			       (unsigned int)st->st_uid, (unsigned int)geteuid());
+	if (st->st_mode & 022)
+		return kl_fail(err, -EPERM, "%s is writable by group or others (mode %04o): refusing to use it", what,
+			       (unsigned int)(st->st_mode & 07777));
+	return 0;
+}
+
+/* Every directory above the cache: owned by root or us, and not writable
+ * by others unless sticky (/tmp), so that nobody else can swap the cache
+ * for one of theirs. */
+static int check_parents(const char *dir, struct kl_err *err)
+{
+	char p[PATH_MAX];
+	char *slash;
+	struct stat st;
+
+	snprintf(p, sizeof(p), "%s", dir);
+	while ((slash = strrchr(p, '/'))) {
+		slash[slash == p ? 1 : 0] = 0;
+		if (stat(p, &st) < 0)
+			return kl_fail(err, -errno, "%s: %s", p, strerror(errno));
+		if ((st.st_uid != 0 && st.st_uid != geteuid()) ||
+		    ((st.st_mode & 022) && !(st.st_mode & S_ISVTX)))
+			return kl_fail(err, -EPERM, "%s, above the cache %s, can be changed by others (uid %u, mode %04o): "
+				       "refusing to use the cache", p, dir, (unsigned int)st.st_uid,
+				       (unsigned int)(st.st_mode & 07777));
+		if (slash == p)
+			break;
+	}
+	return 0;
+}
+
+/* Nothing but entries and our own temporary directories: a directory
+ * that holds anything else is not a cache (a mistyped cache_dir=), and
+ * gc must never delete a user's data in it. */
+static int check_contents(int dfd, const char *dir, struct kl_err *err)
+{
+	int fd = dup(dfd);
+	DIR *d = fd >= 0 ? fdopendir(fd) : NULL;
+	struct dirent *de;
+	int r = 0;
+
+	if (!d) {
+		if (fd >= 0)
+			close(fd);
+		return kl_fail(err, -errno, "cannot read %s: %s", dir, strerror(errno));
+	}
+	rewinddir(d);
+	while (r == 0 && (de = readdir(d)))
+		if (strcmp(de->d_name, ".") && strcmp(de->d_name, "..") && !is_key(de->d_name) && !is_stage(de->d_name))
+			r = kl_fail(err, -ENOTEMPTY,
+				    "%s holds '%.80s', which is not a cache entry: refusing to use it as the cache "
+				    "(is cache_dir= right?)", dir, de->d_name);
+	closedir(d);
+	return r;
+}
+
+/* mkdir -p for the parents (mode 0755), so a fresh system works. */
+static void make_parents(const char *dir)
+{
+	char p[PATH_MAX];
+	char *s;
+
+	snprintf(p, sizeof(p), "%s", dir);
+	for (s = p + 1; (s = strchr(s, '/')); s++) {
+		*s = 0;
+		mkdir(p, 0755);
+		*s = '/';
+	}
+}
+
+enum cache_open {
+	CACHE_READ,  /* shared lock; -ENOENT when there is no cache */
+	CACHE_WRITE, /* exclusive lock; created (mode 0700) when missing */
+};
+
+/* Open the cache directory, check that it can be trusted, and lock it:
+ * stage, gc, verify and evict exclusively, kexec and list shared.  The lock
+ * is the directory's own (flock), so it goes with the descriptor, and
+ * with the process when that is killed. */
+static int open_cache(const char *dir, enum cache_open how, int *ret_fd, struct kl_err *err)
+{
+	_cleanup_close_ int fd = -1;
+	struct stat st;
+	int r;
+
+	if (dir[0] != '/')
+		return kl_fail(err, -EINVAL, "the cache directory %s is not an absolute path", dir);
+	if (how == CACHE_WRITE) {
+		make_parents(dir);
+		if (mkdir(dir, 0700) < 0 && errno != EEXIST)
+			return kl_fail(err, -errno, "cannot create %s: %s", dir, strerror(errno));
+	}
+	fd = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0 && errno == ENOENT && how == CACHE_READ)
+		return -ENOENT;
+	if (fd < 0 && (errno == ELOOP || errno == ENOTDIR))
+		return kl_fail(err, -ENOTDIR, "%s is a symlink or not a directory: refusing to use it as the cache", dir);
+	if (fd < 0)
+		return kl_fail(err, -errno, "cannot open %s: %s", dir, strerror(errno));
+	if (fstat(fd, &st) < 0)
+		return kl_fail(err, -errno, "%s: %s", dir, strerror(errno));
+	r = check_owner(&st, dir, err);
+	if (r == 0)
+		r = check_parents(dir, err);
+	if (r < 0)
+		return r;
+	while (flock(fd, how == CACHE_WRITE ? LOCK_EX : LOCK_SH) < 0)
+		if (errno != EINTR)
+			return kl_fail(err, -errno, "cannot lock %s: %s", dir, strerror(errno));
+	r = check_contents(fd, dir, err);
+	if (r < 0)
+		return r;
+	*ret_fd = TAKE_FD(fd);
+	return 0;
+}
+
+/* An entry's file, opened as kl_open_regular() does and checked like the
+ * directory: no symlink (at the entry or the file), ours, not writable
+ * by others. */
+static int open_entry_file(int dfd, const char *key, const char *file, int *ret_fd, struct kl_err *err)
+{
+	_cleanup_close_ int efd = openat(dfd, key, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	_cleanup_close_ int fd = -1;
+	struct stat st;
+	char what[96];
+	int r;
+
+	if (efd < 0)
+		return kl_fail(err, -errno, "entry %.12s: %s", key, strerror(errno));
+	snprintf(what, sizeof(what), "entry %.12s", key);
+	if (fstat(efd, &st) < 0)
+		return kl_fail(err, -errno, "%s: %s", what, strerror(errno));
+	r = check_owner(&st, what, err);
+	if (r < 0)
+		return r;
+	fd = openat(efd, file, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+	if (fd < 0)
+		return kl_fail(err, -errno, "%s: %s", file, errno == ELOOP ? "a symlink" : strerror(errno));
+	snprintf(what, sizeof(what), "%s of entry %.12s", file, key);
+	if (fstat(fd, &st) < 0)
+		return kl_fail(err, -errno, "%s: %s", what, strerror(errno));
+	if (!S_ISREG(st.st_mode))
+		return kl_fail(err, -EINVAL, "%s is not a regular file", what);
+	r = check_owner(&st, what, err);
+	if (r < 0)
+		return r;
+	*ret_fd = TAKE_FD(fd);
+	return 0;
+}
+
+/* Remove CACHE/name, an entry or a temporary directory of ours, when it
+ * holds nothing but our files; else leave it all and say so. */
+static int remove_entry(int dfd, const char *name, struct kl_err *err)
+{
+	int efd = openat(dfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	DIR *d = efd >= 0 ? fdopendir(efd) : NULL;
+	struct dirent *de;
+	size_t i;
+
+	if (!d) {
+		if (efd >= 0)
+			close(efd);
+		return errno == ENOENT ? 0 : kl_fail(err, -errno, "%s: %s", name, strerror(errno));
+	}
+	while ((de = readdir(d)))
+		if (strcmp(de->d_name, ".") && strcmp(de->d_name, "..") && !is_entry_file(de->d_name)) {
+			closedir(d);
+			return kl_fail(err, -ENOTEMPTY, "%.80s holds '%.80s', which is not ours: left as it is", name,
+				       de->d_name);
+		}
+	for (i = 0; i < KL_ARRAY_SIZE(entry_files); i++)
+		if (unlinkat(dirfd(d), entry_files[i], 0) < 0 && errno != ENOENT) {
+			closedir(d);
+			return kl_fail(err, -errno, "%.80s/%s: %s", name, entry_files[i], strerror(errno));
+		}
+	closedir(d);
+	if (unlinkat(dfd, name, AT_REMOVEDIR) < 0)
+		return kl_fail(err, -errno, "%.80s: %s", name, strerror(errno));
+	return 0;
+}
+
+/* ---- staging ------------------------------------------------------------- */
+
+static int write_synced(int dfd, const char *name, const void *b, size_t n)
+{
+	_cleanup_close_ int fd = openat(dfd, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
 	const uint8_t *p = b;
 
 	if (fd < 0)
@@ -336,83 +562,90 @@ static int write_synced(const char *path, const void *b, size_t n)
 	return fsync(fd) < 0 ? -errno : 0;
 }
 
-static int fsync_dir(const char *path)
-{
-	_cleanup_close_ int fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-
-	if (fd < 0)
-		return -errno;
-	return fsync(fd) < 0 ? -errno : 0;
-}
-
-static int rm_rf(const char *path)
-{
-	DIR *d = opendir(path);
-	struct dirent *de;
-	char p[PATH_MAX];
-
-	if (!d)
-		return errno == ENOENT ? 0 : -errno;
-	while ((de = readdir(d)))
-		if (strcmp(de->d_name, ".") && strcmp(de->d_name, "..")) {
-			snprintf(p, sizeof(p), "%s/%s", path, de->d_name);
-			unlink(p);
-		}
-	closedir(d);
-	return rmdir(path) < 0 ? -errno : 0;
-}
-
 static void sha256(const void *b, size_t n, uint8_t out[32])
 {
 	EVP_Digest(b, n, out, NULL, EVP_sha256(), NULL);
 }
 
-static int describe_src(const char *path, const void *b, size_t n, struct kl_cache_src *s, struct kl_err *err)
+static int64_t mtime_ns(const struct stat *st)
 {
-	struct stat st;
+	return (int64_t)st->st_mtim.tv_sec * 1000000000 + st->st_mtim.tv_nsec;
+}
 
+static bool same_file(const struct stat *a, const struct stat *b)
+{
+	return a->st_dev == b->st_dev && a->st_ino == b->st_ino && a->st_size == b->st_size &&
+	       mtime_ns(a) == mtime_ns(b) && a->st_ctim.tv_sec == b->st_ctim.tv_sec &&
+	       a->st_ctim.tv_nsec == b->st_ctim.tv_nsec;
+}
+
+/* Read a source and describe it from the descriptor that was read: its
+ * identity before and after the read must agree, and its path must still
+ * name it, or a file changed while staging would get an entry with the
+ * old bytes under the new identity. */
+static int read_src(const char *path, void **ret, size_t *ret_len, struct kl_cache_src *s, struct kl_err *err)
+{
+	_cleanup_close_ int fd = -1;
+	_cleanup_free_ void *b = NULL;
+	struct stat before, after, named;
+	size_t n;
+	int r;
+
+	r = kl_open_regular(path, 0, &fd, &before, err);
+	if (r == 0)
+		r = kl_read_fd(fd, path, SOURCE_MAX, SIZE_MAX, &b, &n, NULL, err);
+	if (r < 0)
+		return r;
+	if (fstat(fd, &after) < 0)
+		return kl_fail(err, -errno, "%s: %s", path, strerror(errno));
 	if (!realpath(path, s->path))
 		return kl_fail(err, -errno, "%s: %s", path, strerror(errno));
 	if (strchr(s->path, '\n'))
 		return kl_fail(err, -EINVAL, "%s: a path with a newline cannot be cached", path);
-	if (stat(s->path, &st) < 0)
-		return kl_fail(err, -errno, "%s: %s", path, strerror(errno));
-	s->size = (uint64_t)st.st_size;
-	s->mtime_ns = (int64_t)st.st_mtim.tv_sec * 1000000000 + st.st_mtim.tv_nsec;
-	s->ino = (uint64_t)st.st_ino;
+	if (!same_file(&before, &after) || stat(s->path, &named) < 0 || !same_file(&before, &named))
+		return kl_fail(err, -EAGAIN, "%s changed while being staged; stage it again", path);
+	s->size = (uint64_t)before.st_size;
+	s->mtime_ns = mtime_ns(&before);
+	s->ino = (uint64_t)before.st_ino;
 	sha256(b, KL_MIN(n, (size_t)KL_CACHE_HEAD_SIZE), s->head_sha256);
 	sha256(b, n, s->sha256);
+	*ret = TAKE_PTR(b);
+	*ret_len = n;
 	return 0;
 }
 
-/* mkdir -p for the parents (mode 0755), so a fresh system works. */
-static void make_parents(const char *dir)
+/* Put the complete entry in CACHE/tmp at CACHE/key.  An older entry of the
+ * same key stays in place until the new one is: the two are exchanged in
+ * one step, then the old one is removed.  Where the file system cannot
+ * exchange, the old entry is first renamed to a temporary name (gc's to
+ * remove if a kill comes between). */
+static int put_in_place(int dfd, const char *tmp, const char *key, struct kl_err *err)
 {
-	char p[PATH_MAX];
-	char *s;
+	char old[16] = ".stage-oldXXX";
+	unsigned int i;
 
-	snprintf(p, sizeof(p), "%s", dir);
-	for (s = p + 1; (s = strchr(s, '/')); s++) {
-		*s = 0;
-		mkdir(p, 0755);
-		*s = '/';
+	if (renameat2(dfd, tmp, dfd, key, RENAME_NOREPLACE) == 0)
+		return 0;
+	if (errno == EEXIST || errno == ENOTEMPTY) {
+		if (renameat2(dfd, tmp, dfd, key, RENAME_EXCHANGE) == 0) {
+			remove_entry(dfd, tmp, NULL); /* the old entry; at worst a leftover for gc */
+			return 0;
+		}
+	} else if (errno != EINVAL && errno != ENOSYS) {
+		return kl_fail(err, -errno, "cannot rename the entry into place: %s", strerror(errno));
 	}
-}
-
-static int ensure_dir(const char *dir, struct kl_err *err)
-{
-	struct stat st;
-
-	make_parents(dir);
-	if (mkdir(dir, 0700) < 0 && errno != EEXIST)
-		return kl_fail(err, -errno, "cannot create %s: %s", dir, strerror(errno));
-	if (stat(dir, &st) < 0 || !S_ISDIR(st.st_mode))
-		return kl_fail(err, -ENOTDIR, "%s is not a directory", dir);
-	if (st.st_uid != geteuid())
-		return kl_fail(err, -EPERM, "%s is owned by uid %u, not by us (%u): refusing to use it", dir,
-			       (unsigned int)st.st_uid, (unsigned int)geteuid());
-	if ((st.st_mode & 07777) != 0700 && chmod(dir, 0700) < 0)
-		return kl_fail(err, -errno, "cannot make %s mode 0700: %s", dir, strerror(errno));
+	for (i = 0; i < 1000; i++) {
+		snprintf(old, sizeof(old), ".stage-old%03u", i);
+		if (renameat(dfd, key, dfd, old) == 0)
+			break;
+		if (errno == ENOENT)
+			break; /* no old entry */
+		if (errno != EEXIST && errno != ENOTEMPTY)
+			return kl_fail(err, -errno, "cannot move the old entry aside: %s", strerror(errno));
+	}
+	if (renameat(dfd, tmp, dfd, key) < 0)
+		return kl_fail(err, -errno, "cannot rename the entry into place: %s", strerror(errno));
+	remove_entry(dfd, old, NULL);
 	return 0;
 }
 
@@ -422,15 +655,18 @@ int kl_cache_stage(const char *dir, const char *kernel, const char *initrd, stru
 	struct kl_cache_entry e = { 0 };
 	_cleanup_free_ void *k = NULL, *i = NULL, *vm = NULL, *cpio = NULL;
 	_cleanup_free_ char *meta = NULL;
+	_cleanup_close_ int dfd = -1, tfd = -1;
 	size_t klen = 0, ilen = 0, vlen = 0, clen = 0;
 	struct kl_bzimage z;
 	struct kl_elf_image elf;
 	enum kl_comp c;
-	char tmp[PATH_MAX], final[PATH_MAX], p[PATH_MAX + 32];
+	char tmp[PATH_MAX];
+	const char *tname;
 	uint8_t keybuf[64], key[32];
 	int r;
 
-	r = kl_read_regular(kernel, SOURCE_MAX, &k, &klen, err);
+	/* the slow part first, with no lock held: kexec may want the cache */
+	r = read_src(kernel, &k, &klen, &e.kernel, err);
 	if (r < 0)
 		return r;
 	r = kl_bzimage_parse(k, klen, &z, err);
@@ -446,19 +682,13 @@ int kl_cache_stage(const char *dir, const char *kernel, const char *initrd, stru
 	r = kl_elf_parse(vm, vlen, &elf, err);
 	if (r < 0)
 		return kl_fail_prefix(err, r, "%s: the payload is not a kernel ELF", kernel);
-	r = describe_src(kernel, k, klen, &e.kernel, err);
-	if (r < 0)
-		return r;
 	if (initrd) {
-		r = kl_read_regular(initrd, SOURCE_MAX, &i, &ilen, err);
+		r = read_src(initrd, &i, &ilen, &e.initrd, err);
 		if (r < 0)
 			return r;
 		r = kl_initramfs_flatten(i, ilen, SOURCE_MAX, &cpio, &clen, NULL, err);
 		if (r < 0)
 			return kl_fail_prefix(err, r, "%s", initrd);
-		r = describe_src(initrd, i, ilen, &e.initrd, err);
-		if (r < 0)
-			return r;
 		e.has_initrd = true;
 	}
 	memcpy(keybuf, e.kernel.sha256, 32);
@@ -482,52 +712,56 @@ int kl_cache_stage(const char *dir, const char *kernel, const char *initrd, stru
 	if (r < 0)
 		return r;
 
-	r = ensure_dir(dir, err);
+	/* then, under the exclusive lock, write and rename: gc never sees
+	 * this stage's directory, and two stages take turns */
+	r = open_cache(dir, CACHE_WRITE, &dfd, err);
 	if (r < 0)
 		return r;
 	snprintf(tmp, sizeof(tmp), "%s/.stage-XXXXXX", dir);
 	if (!mkdtemp(tmp))
 		return kl_fail(err, -errno, "cannot create a directory in %s: %s", dir, strerror(errno));
-	snprintf(p, sizeof(p), "%s/vmlinux.bin", tmp);
-	r = write_synced(p, vm, vlen);
-	if (r == 0 && e.has_initrd) {
-		snprintf(p, sizeof(p), "%s/initrd.cpio", tmp);
-		r = write_synced(p, cpio, clen);
-	}
-	if (r == 0) { /* meta last: only a complete entry has one */
-		snprintf(p, sizeof(p), "%s/meta", tmp);
-		r = write_synced(p, meta, strlen(meta));
-	}
+	tname = strrchr(tmp, '/') + 1;
+	tfd = openat(dfd, tname, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	r = tfd < 0 ? -errno : write_synced(tfd, "vmlinux.bin", vm, vlen);
+	if (r == 0 && e.has_initrd)
+		r = write_synced(tfd, "initrd.cpio", cpio, clen);
+	if (r == 0) /* meta last: only a complete entry has one */
+		r = write_synced(tfd, "meta", meta, strlen(meta));
 	if (r == 0)
-		r = fsync_dir(tmp);
+		r = fsync(tfd) < 0 ? -errno : 0;
 	if (r < 0) {
-		rm_rf(tmp);
+		remove_entry(dfd, tname, NULL);
 		return kl_fail(err, r, "cannot write the entry in %s: %s", dir, strerror(-r));
 	}
-	snprintf(final, sizeof(final), "%s/%s", dir, e.key);
-	rm_rf(final); /* the same sources staged again */
-	if (rename(tmp, final) < 0) {
-		r = -errno;
-		rm_rf(tmp);
-		return kl_fail(err, r, "cannot rename the entry into place: %s", strerror(-r));
+	r = put_in_place(dfd, tname, e.key, err);
+	if (r < 0) {
+		remove_entry(dfd, tname, NULL);
+		return r;
 	}
-	fsync_dir(dir);
+	fsync(dfd);
 	*ret = e;
 	return 0;
 }
 
+/* ---- reading entries -------------------------------------------------------- */
+
 /* Read and check CACHE/name/meta: 0 and the entry, or why not. */
-static int entry_meta(const char *dir, const char *name, struct kl_cache_entry *ret, struct kl_err *err)
+static int entry_meta(int dfd, const char *name, struct kl_cache_entry *ret, struct kl_err *err)
 {
-	char p[PATH_MAX];
+	_cleanup_close_ int fd = -1;
 	_cleanup_free_ void *text = NULL;
+	struct kl_err why = { { 0 } };
 	size_t len;
 	struct kl_cache_entry e;
 	int r;
 
-	snprintf(p, sizeof(p), "%s/%s/meta", dir, name);
-	if (kl_read_regular(p, 65536, &text, &len, NULL) < 0)
+	r = open_entry_file(dfd, name, "meta", &fd, &why);
+	if (r == -ENOENT)
 		return kl_fail(err, -ENOENT, "no meta (incomplete entry)");
+	if (r == 0)
+		r = kl_read_fd(fd, "meta", 65536, SIZE_MAX, &text, &len, NULL, &why);
+	if (r < 0)
+		return kl_fail(err, r, "%s", why.msg);
 	r = kl_cache_meta_parse(text, len, &e, err);
 	if (r < 0)
 		return r;
@@ -537,26 +771,30 @@ static int entry_meta(const char *dir, const char *name, struct kl_cache_entry *
 	return 0;
 }
 
-int kl_cache_list(const char *dir, struct kl_cache_entry **ret, size_t *ret_n,
-		  void (*bad_cb)(const char *name, const char *why, void *data), void *data)
+/* Every entry in an open cache; what has no valid meta goes to bad_cb. */
+static int list_fd(int dfd, struct kl_cache_entry **ret, size_t *ret_n,
+		   void (*bad_cb)(const char *name, const char *why, void *data), void *data)
 {
 	struct kl_cache_entry *v = NULL;
 	size_t n = 0;
 	struct dirent *de;
-	DIR *d = opendir(dir);
+	int fd = dup(dfd);
+	DIR *d = fd >= 0 ? fdopendir(fd) : NULL;
 
-	*ret = NULL;
-	*ret_n = 0;
-	if (!d)
-		return errno == ENOENT ? 0 : -errno;
+	if (!d) {
+		if (fd >= 0)
+			close(fd);
+		return -errno;
+	}
+	rewinddir(d);
 	while ((de = readdir(d))) {
 		struct kl_cache_entry e;
 		struct kl_err err = { { 0 } };
 		struct kl_cache_entry *nv;
 
-		if (de->d_name[0] == '.')
-			continue; /* ., .., and .stage-* of an interrupted stage */
-		if (entry_meta(dir, de->d_name, &e, &err) < 0) {
+		if (!is_key(de->d_name))
+			continue; /* ., .., and .stage-* of a stage (or an interrupted one) */
+		if (entry_meta(dfd, de->d_name, &e, &err) < 0) {
 			if (bad_cb)
 				bad_cb(de->d_name, err.msg, data);
 			continue;
@@ -576,22 +814,37 @@ int kl_cache_list(const char *dir, struct kl_cache_entry **ret, size_t *ret_n,
 	return 0;
 }
 
+int kl_cache_list(const char *dir, struct kl_cache_entry **ret, size_t *ret_n,
+		  void (*bad_cb)(const char *name, const char *why, void *data), void *data, struct kl_err *err)
+{
+	_cleanup_close_ int dfd = -1;
+	int r = open_cache(dir, CACHE_READ, &dfd, err);
+
+	*ret = NULL;
+	*ret_n = 0;
+	if (r == -ENOENT)
+		return 0;
+	if (r < 0)
+		return r;
+	r = list_fd(dfd, ret, ret_n, bad_cb, data);
+	return r < 0 ? kl_fail(err, r, "cannot read %s: %s", dir, strerror(-r)) : 0;
+}
+
 /* Map an entry's file, private.  Entries are written once, renamed into
  * place and never changed in place (only replaced or removed), so mapping
  * is as safe as reading, and saves a copy and a page fault per page.
- * writable: the caller may change its view (kexec relocates the kernel in
- * place); the pages it writes are copied then, the file never changes. */
-static int map_blob(const char *path, bool writable, void **ret, size_t *ret_len)
+ * (Should root rewrite one in place anyway, kexec turns the SIGBUS into a
+ * message.)  writable: the caller may change its view (kexec relocates
+ * the kernel in place); the pages it writes are copied then, the file
+ * never changes. */
+static int map_blob(int fd, bool writable, void **ret, size_t *ret_len)
 {
-	_cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC);
 	struct stat st;
 	void *p;
 
-	if (fd < 0)
-		return -errno;
 	if (fstat(fd, &st) < 0)
 		return -errno;
-	if (!S_ISREG(st.st_mode) || (uint64_t)st.st_size > SOURCE_MAX)
+	if ((uint64_t)st.st_size > SOURCE_MAX)
 		return -EFBIG;
 	if (!st.st_size) {
 		*ret = NULL;
@@ -620,17 +873,19 @@ void kl_cache_release(void *p, size_t len)
 		munmap(p, len);
 }
 
-static int check_blob(const char *dir, const char *key, const char *file, const struct kl_cache_blob *b,
-		      bool full, bool writable, void **ret, size_t *ret_len, struct kl_err *err)
+static int check_blob(int dfd, const char *key, const char *file, const struct kl_cache_blob *b, bool full,
+		      bool writable, void **ret, size_t *ret_len, struct kl_err *err)
 {
-	char p[PATH_MAX];
+	_cleanup_close_ int fd = -1;
 	void *buf = NULL;
 	size_t len = 0;
 	uint8_t d[32];
 	int r;
 
-	snprintf(p, sizeof(p), "%s/%s/%s", dir, key, file);
-	r = map_blob(p, writable, &buf, &len);
+	r = open_entry_file(dfd, key, file, &fd, err);
+	if (r < 0)
+		return r;
+	r = map_blob(fd, writable, &buf, &len);
 	if (r < 0)
 		return kl_fail(err, r, "%s: %s", file, strerror(-r));
 	if (len != b->size) {
@@ -656,45 +911,52 @@ static int check_blob(const char *dir, const char *key, const char *file, const 
 	return 0;
 }
 
-int kl_cache_verify(const char *dir, const struct kl_cache_entry *e, struct kl_err *err)
+static int verify_fd(int dfd, const struct kl_cache_entry *e, struct kl_err *err)
 {
-	int r = check_blob(dir, e->key, "vmlinux.bin", &e->vmlinux, true, false, NULL, NULL, err);
+	int r = check_blob(dfd, e->key, "vmlinux.bin", &e->vmlinux, true, false, NULL, NULL, err);
 
 	if (r == 0 && e->has_initrd)
-		r = check_blob(dir, e->key, "initrd.cpio", &e->initrd_cpio, true, false, NULL, NULL, err);
+		r = check_blob(dfd, e->key, "initrd.cpio", &e->initrd_cpio, true, false, NULL, NULL, err);
 	return r;
 }
 
-int kl_cache_remove(const char *dir, const char *key)
+int kl_cache_verify(const char *dir, const struct kl_cache_entry *e, struct kl_err *err)
 {
-	char p[PATH_MAX];
+	_cleanup_close_ int dfd = -1;
+	int r = open_cache(dir, CACHE_READ, &dfd, err);
 
-	if (!*key || strchr(key, '/') || key[0] == '.')
-		return -EINVAL;
-	snprintf(p, sizeof(p), "%s/%s", dir, key);
-	return rm_rf(p);
+	return r < 0 ? r : verify_fd(dfd, e, err);
+}
+
+int kl_cache_remove(const char *dir, const char *key, struct kl_err *err)
+{
+	_cleanup_close_ int dfd = -1;
+	int r;
+
+	if (!is_key(key))
+		return kl_fail(err, -EINVAL, "'%.80s' is not a cache key", key);
+	r = open_cache(dir, CACHE_WRITE, &dfd, err);
+	return r < 0 ? r : remove_entry(dfd, key, err);
 }
 
 const char *kl_cache_src_stale(const struct kl_cache_src *s)
 {
+	_cleanup_close_ int fd = -1;
 	struct stat st;
 	uint8_t head[KL_CACHE_HEAD_SIZE], d[32];
 	ssize_t n;
-	_cleanup_close_ int fd = -1;
 
-	if (stat(s->path, &st) < 0)
+	/* the descriptor's identity, then its bytes: one file, looked up once */
+	if (kl_open_regular(s->path, 0, &fd, &st, NULL) < 0)
 		return "source gone or unreadable";
 	if ((uint64_t)st.st_size != s->size)
 		return "size changed";
-	if ((int64_t)st.st_mtim.tv_sec * 1000000000 + st.st_mtim.tv_nsec != s->mtime_ns)
+	if (mtime_ns(&st) != s->mtime_ns)
 		return "mtime changed";
 	if ((uint64_t)st.st_ino != s->ino)
 		return "inode changed";
-	fd = open(s->path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return "source gone or unreadable";
-	n = read(fd, head, KL_MIN(sizeof(head), (size_t)s->size));
-	if (n < 0)
+	n = pread(fd, head, KL_MIN(sizeof(head), (size_t)s->size), 0);
+	if (n < 0 || (size_t)n != KL_MIN(sizeof(head), (size_t)s->size))
 		return "source gone or unreadable";
 	sha256(head, (size_t)n, d);
 	if (memcmp(d, s->head_sha256, 32) != 0)
@@ -707,16 +969,25 @@ int kl_cache_lookup(const char *dir, const char *kernel, const char *initrd, str
 		    size_t whylen)
 {
 	_cleanup_free_ struct kl_cache_entry *v = NULL;
+	_cleanup_close_ int dfd = -1;
+	struct kl_err oerr = { { 0 } };
 	char real[PATH_MAX];
 	bool rejected = false;
 	size_t n, k;
 	int r;
 
 	snprintf(why, whylen, "no entry for %s", kernel);
-	r = kl_cache_list(dir, &v, &n, NULL, NULL);
+	r = open_cache(dir, CACHE_READ, &dfd, &oerr);
+	if (r == -ENOENT)
+		return 0;
+	if (r < 0) {
+		snprintf(why, whylen, "%s", oerr.msg);
+		return -EPERM;
+	}
+	r = list_fd(dfd, &v, &n, NULL, NULL);
 	if (r < 0) {
 		snprintf(why, whylen, "cannot read %s: %s", dir, strerror(-r));
-		return 0;
+		return -EPERM;
 	}
 	if (!realpath(kernel, real))
 		return 0;
@@ -746,9 +1017,9 @@ int kl_cache_lookup(const char *dir, const char *kernel, const char *initrd, str
 			rejected = true;
 			continue;
 		}
-		r = check_blob(dir, e->key, "vmlinux.bin", &e->vmlinux, false, true, &vm, &vlen, &err);
+		r = check_blob(dfd, e->key, "vmlinux.bin", &e->vmlinux, false, true, &vm, &vlen, &err);
 		if (r == 0 && initrd)
-			r = check_blob(dir, e->key, "initrd.cpio", &e->initrd_cpio, false, false, &cpio, &clen, &err);
+			r = check_blob(dfd, e->key, "initrd.cpio", &e->initrd_cpio, false, false, &cpio, &clen, &err);
 		if (r < 0) {
 			kl_cache_release(vm, vlen);
 			snprintf(why, whylen, "entry %.12s is damaged (%s)", e->key, err.msg);
@@ -767,30 +1038,41 @@ int kl_cache_lookup(const char *dir, const char *kernel, const char *initrd, str
 }
 
 int kl_cache_remove_leftovers(const char *dir, void (*cb)(const char *name, const char *why, void *data),
-			      void *data)
+			      void *data, struct kl_err *err)
 {
-	DIR *d = opendir(dir);
+	_cleanup_close_ int dfd = -1;
+	int fd, r = open_cache(dir, CACHE_WRITE, &dfd, err);
+	DIR *d;
 	struct dirent *de;
 
-	if (!d)
-		return errno == ENOENT ? 0 : -errno;
+	if (r < 0)
+		return r;
+	fd = dup(dfd);
+	d = fd >= 0 ? fdopendir(fd) : NULL;
+	if (!d) {
+		if (fd >= 0)
+			close(fd);
+		return kl_fail(err, -errno, "cannot read %s: %s", dir, strerror(errno));
+	}
+	rewinddir(d);
 	while ((de = readdir(d))) {
-		char p[PATH_MAX];
 		struct kl_cache_entry e;
-		const char *why = NULL;
+		struct kl_err why = { { 0 } };
+		const char *what = NULL;
 
-		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
+		/* under the exclusive lock no stage is running: a temporary
+		 * directory is one that was interrupted */
+		if (is_stage(de->d_name))
+			what = "interrupted stage";
+		else if (is_key(de->d_name) && entry_meta(dfd, de->d_name, &e, NULL) < 0)
+			what = "no valid meta";
+		if (!what)
 			continue;
-		if (!strncmp(de->d_name, ".stage-", 7))
-			why = "interrupted stage";
-		else if (entry_meta(dir, de->d_name, &e, NULL) < 0)
-			why = "no valid meta";
-		if (!why)
-			continue;
-		snprintf(p, sizeof(p), "%s/%s", dir, de->d_name);
-		if (rm_rf(p) == 0 && cb)
-			cb(de->d_name, why, data);
+		if (remove_entry(dfd, de->d_name, &why) < 0)
+			r = kl_fail(err, -ENOTEMPTY, "%s", why.msg); /* the first one said; the rest go on */
+		else if (cb)
+			cb(de->d_name, what, data);
 	}
 	closedir(d);
-	return 0;
+	return r;
 }

@@ -68,18 +68,32 @@ int kl_cache_meta_format(const struct kl_cache_entry *e, char **ret);
 int kl_cache_stage(const char *dir, const char *kernel, const char *initrd, struct kl_cache_entry *ret,
 		   struct kl_err *err);
 
-/* Every entry whose meta parses (damaged metas are reported through
- * bad_cb when it is not NULL). */
+/*
+ * The cache directory is used only when it can be trusted and holds
+ * nothing that is not ours: it must be a directory (not a symlink), owned
+ * by this user (root) and not writable by group or others, below
+ * directories that nobody else can change; it may hold only entries
+ * (named by their 64-digit key) and temporary directories (.stage-XXXXXX).
+ * Every function below refuses any other directory with -EPERM or
+ * -ENOTEMPTY and a reason, and touches nothing in it.  Each entry and
+ * file must be ours in the same way, and no symlink.  The directory's
+ * flock serialises writers (stage, gc, verify's and evict's removals)
+ * against each other and against readers (kexec, list).
+ */
+
+/* Every entry whose meta parses (entries with a damaged or missing meta
+ * are reported through bad_cb when it is not NULL).  No cache: 0 entries. */
 int kl_cache_list(const char *dir, struct kl_cache_entry **ret, size_t *ret_n,
-		  void (*bad_cb)(const char *name, const char *why, void *data), void *data);
+		  void (*bad_cb)(const char *name, const char *why, void *data), void *data, struct kl_err *err);
 
 /* Re-hash the entry's files (SHA-256); 0 when intact. */
 int kl_cache_verify(const char *dir, const struct kl_cache_entry *e, struct kl_err *err);
-int kl_cache_remove(const char *dir, const char *key);
+/* Remove the entry named key, when it holds nothing but our files. */
+int kl_cache_remove(const char *dir, const char *key, struct kl_err *err);
 /* Remove what is not an entry: directories of interrupted stages
  * (.stage-*) and entries without a valid meta; cb reports each. */
 int kl_cache_remove_leftovers(const char *dir, void (*cb)(const char *name, const char *why, void *data),
-			      void *data);
+			      void *data, struct kl_err *err);
 
 /* Why the source file behind s no longer is what was staged (gone, size,
  * mtime, inode, first 64 KiB), or NULL when it still is. */
@@ -89,7 +103,8 @@ const char *kl_cache_src_stale(const struct kl_cache_src *s);
  * Find the entry for these sources.  Returns 1 and the entry's files when
  * one matches (same path, size, mtime, inode and first 64 KiB) and its files
  * are intact (size and CRC-32C); 0 when there is no entry for them;
- * -ESTALE when there is one but it is stale or damaged.  why says which.
+ * -ESTALE when there is one but it is stale or damaged; -EPERM when the
+ * cache cannot be trusted or read (above).  why says which.
  * The files come mapped private, the vmlinux writable (its pages are
  * copied when written; the entry never changes), the initrd read-only:
  * release each with kl_cache_release().

@@ -7,6 +7,7 @@
 #include "config.h"
 
 #include <dirent.h>
+#include <errno.h>
 #include <getopt.h>
 #include <inttypes.h>
 #include <limits.h>
@@ -17,6 +18,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "kexec/json.h"
+#include "kexec/log.h"
 #include "kexec/util.h"
 #include "preload/cache.h"
 
@@ -46,10 +49,12 @@ static void usage(FILE *f)
 	      f);
 }
 
+#define say(...) kl_msg("kexec-preload", __VA_ARGS__)
+
 static void bad_entry(const char *name, const char *why, void *data)
 {
 	(void)data;
-	fprintf(stderr, "kexec-preload: entry %s is damaged: %s\n", name, why);
+	say("entry %.12s is damaged: %s", name, why);
 }
 
 /* The newest /boot/vmlinuz-VERSION, in version order, and its initrd. */
@@ -75,46 +80,33 @@ static int newest_kernel(const char *boot, char *kernel, size_t klen, char *init
 	return 0;
 }
 
-static void json_str(const char *s)
-{
-	putchar('"');
-	for (; *s; s++) {
-		if (*s == '"' || *s == '\\')
-			printf("\\%c", *s);
-		else if ((unsigned char)*s < 0x20)
-			printf("\\u%04x", *s);
-		else
-			putchar(*s);
-	}
-	putchar('"');
-}
-
 static int cmd_list(const char *dir, bool json)
 {
+	struct kl_err err = { { 0 } };
 	struct kl_cache_entry *v;
 	size_t n, i;
-	int r = kl_cache_list(dir, &v, &n, json ? NULL : bad_entry, NULL);
+	int r = kl_cache_list(dir, &v, &n, json ? NULL : bad_entry, NULL, &err);
 
 	if (r < 0) {
-		fprintf(stderr, "kexec-preload: cannot read %s: %s\n", dir, strerror(-r));
+		say("%s", err.msg);
 		return 1;
 	}
 	if (json) {
 		printf("[");
 		for (i = 0; i < n; i++) {
 			printf("%s\n  {\"key\": \"%s\", \"kernel\": ", i ? "," : "", v[i].key);
-			json_str(v[i].kernel.path);
+			kl_json_str(v[i].kernel.path, stdout);
 			printf(", \"initrd\": ");
 			if (v[i].has_initrd)
-				json_str(v[i].initrd.path);
+				kl_json_str(v[i].initrd.path, stdout);
 			else
 				printf("null");
 			printf(", \"version\": ");
-			json_str(v[i].version);
-			printf(", \"compression\": \"%s\", \"vmlinux_bytes\": %" PRIu64 ", \"initrd_cpio_bytes\": %" PRIu64
-			       ", \"created\": %" PRId64 "}",
-			       v[i].compression, v[i].vmlinux.size, v[i].has_initrd ? v[i].initrd_cpio.size : 0,
-			       v[i].created);
+			kl_json_str(v[i].version, stdout);
+			printf(", \"compression\": ");
+			kl_json_str(v[i].compression, stdout);
+			printf(", \"vmlinux_bytes\": %" PRIu64 ", \"initrd_cpio_bytes\": %" PRIu64 ", \"created\": %" PRId64 "}",
+			       v[i].vmlinux.size, v[i].has_initrd ? v[i].initrd_cpio.size : 0, v[i].created);
 		}
 		printf("%s]\n", n ? "\n" : "");
 	} else {
@@ -124,65 +116,116 @@ static int cmd_list(const char *dir, bool json)
 			time_t t = (time_t)v[i].created;
 
 			strftime(when, sizeof(when), "%Y-%m-%d %H:%M:%S", gmtime(&t));
-			printf("%-12.12s %-6s %8" PRIu64 "M %8" PRIu64 "M  %-20s %s\n", v[i].key, v[i].compression,
-			       v[i].vmlinux.size >> 20, v[i].has_initrd ? v[i].initrd_cpio.size >> 20 : 0, when,
-			       v[i].kernel.path);
-			printf("%-12s %-6s %9s %9s  %-20s %s\n", "", "", "", "", "", v[i].version);
+			printf("%-12.12s %-6s %8" PRIu64 "M %8" PRIu64 "M  %-20s ", v[i].key, v[i].compression,
+			       v[i].vmlinux.size >> 20, v[i].has_initrd ? v[i].initrd_cpio.size >> 20 : 0, when);
+			kl_fputs_escaped(v[i].kernel.path, stdout, false);
+			printf("\n%-12s %-6s %9s %9s  %-20s ", "", "", "", "", "");
+			kl_fputs_escaped(v[i].version, stdout, false);
+			putchar('\n');
 		}
-		printf("%zu entr%s in %s\n", n, n == 1 ? "y" : "ies", dir);
+		printf("%zu entr%s in ", n, n == 1 ? "y" : "ies");
+		kl_fputs_escaped(dir, stdout, false);
+		putchar('\n');
 	}
 	free(v);
 	return 0;
 }
 
+struct names {
+	char (*v)[65];
+	size_t n;
+	bool oom;
+};
+
+/* Collect the entries whose meta is damaged or missing, to remove them
+ * once the list (under a shared lock) is done. */
+static void bad_meta(const char *name, const char *why, void *data)
+{
+	struct names *b = data;
+	char(*nv)[65] = realloc(b->v, (b->n + 1) * sizeof(*b->v));
+
+	printf("DAMAGED  %.12s: %s; removed\n", name, why);
+	if (!nv) {
+		b->oom = true;
+		return;
+	}
+	b->v = nv;
+	snprintf(b->v[b->n++], sizeof(b->v[0]), "%s", name);
+}
+
 static int cmd_verify(const char *dir)
 {
+	struct kl_err err = { { 0 } };
+	struct names badmeta = { 0 };
 	struct kl_cache_entry *v;
-	size_t n, i, bad = 0;
-	int r = kl_cache_list(dir, &v, &n, bad_entry, NULL);
+	size_t n, i, bad;
+	int r = kl_cache_list(dir, &v, &n, bad_meta, &badmeta, &err), ret;
 
 	if (r < 0) {
-		fprintf(stderr, "kexec-preload: cannot read %s: %s\n", dir, strerror(-r));
+		say("%s", err.msg);
 		return 1;
 	}
+	bad = badmeta.n + badmeta.oom;
+	for (i = 0; i < badmeta.n; i++)
+		if (kl_cache_remove(dir, badmeta.v[i], &err) < 0)
+			say("%s", err.msg);
 	for (i = 0; i < n; i++) {
-		struct kl_err err = { { 0 } };
+		struct kl_err why = { { 0 } };
 
-		if (kl_cache_verify(dir, &v[i], &err) == 0) {
-			printf("ok       %.12s %s\n", v[i].key, v[i].kernel.path);
+		if (kl_cache_verify(dir, &v[i], &why) == 0) {
+			printf("ok       %.12s ", v[i].key);
+			kl_fputs_escaped(v[i].kernel.path, stdout, false);
+			putchar('\n');
 			continue;
 		}
 		bad++;
-		printf("DAMAGED  %.12s %s: %s; removed\n", v[i].key, v[i].kernel.path, err.msg);
-		kl_cache_remove(dir, v[i].key);
+		printf("DAMAGED  %.12s ", v[i].key);
+		kl_fputs_escaped(v[i].kernel.path, stdout, false);
+		printf(": ");
+		kl_fputs_escaped(why.msg, stdout, false);
+		printf("; removed\n");
+		if (kl_cache_remove(dir, v[i].key, &err) < 0)
+			say("%s", err.msg);
 	}
+	ret = bad ? 1 : 0;
 	free(v);
-	return bad ? 1 : 0;
+	free(badmeta.v);
+	return ret;
 }
 
 static int cmd_evict(const char *dir, const char *kernel, bool all)
 {
+	struct kl_err err = { { 0 } };
 	struct kl_cache_entry *v;
 	size_t n, i, gone = 0;
 	char real[PATH_MAX] = "";
-	int r = kl_cache_list(dir, &v, &n, NULL, NULL);
+	int r = kl_cache_list(dir, &v, &n, NULL, NULL, &err), ret = 0;
 
 	if (r < 0) {
-		fprintf(stderr, "kexec-preload: cannot read %s: %s\n", dir, strerror(-r));
+		say("%s", err.msg);
 		return 1;
 	}
 	if (!all && !realpath(kernel, real))
 		snprintf(real, sizeof(real), "%s", kernel); /* the kernel may be gone already */
 	for (i = 0; i < n; i++)
 		if (all || !strcmp(v[i].kernel.path, real)) {
-			kl_cache_remove(dir, v[i].key);
-			printf("evicted  %.12s %s\n", v[i].key, v[i].kernel.path);
+			if (kl_cache_remove(dir, v[i].key, &err) < 0) {
+				say("%s", err.msg);
+				ret = 1;
+				continue;
+			}
+			printf("evicted  %.12s ", v[i].key);
+			kl_fputs_escaped(v[i].kernel.path, stdout, false);
+			putchar('\n');
 			gone++;
 		}
 	free(v);
-	if (!gone && !all)
-		printf("no entry for %s\n", kernel);
-	return 0;
+	if (!gone && !all && !ret) {
+		printf("no entry for ");
+		kl_fputs_escaped(kernel, stdout, false);
+		putchar('\n');
+	}
+	return ret;
 }
 
 static void print_removed(const char *name, const char *why, void *data)
@@ -193,12 +236,13 @@ static void print_removed(const char *name, const char *why, void *data)
 
 static int cmd_gc(const char *dir)
 {
+	struct kl_err err = { { 0 } };
 	struct kl_cache_entry *v;
 	size_t n, i;
-	int r = kl_cache_list(dir, &v, &n, NULL, NULL);
+	int r = kl_cache_list(dir, &v, &n, NULL, NULL, &err), ret = 0;
 
 	if (r < 0) {
-		fprintf(stderr, "kexec-preload: cannot read %s: %s\n", dir, strerror(-r));
+		say("%s", err.msg);
 		return 1;
 	}
 	for (i = 0; i < n; i++) {
@@ -209,15 +253,104 @@ static int cmd_gc(const char *dir)
 			why = kl_cache_src_stale(&v[i].initrd);
 			which = "initrd";
 		}
-		if (why) {
-			kl_cache_remove(dir, v[i].key);
-			printf("removed  %.12s %s (%s: %s)\n", v[i].key, v[i].kernel.path, which, why);
+		if (!why)
+			continue;
+		if (kl_cache_remove(dir, v[i].key, &err) < 0) {
+			say("%s", err.msg);
+			ret = 1;
+			continue;
 		}
+		printf("removed  %.12s ", v[i].key);
+		kl_fputs_escaped(v[i].kernel.path, stdout, false);
+		printf(" (%s: %s)\n", which, why);
 	}
 	free(v);
 	/* leftovers: interrupted stages and entries without a valid meta */
-	kl_cache_remove_leftovers(dir, print_removed, NULL);
+	if (kl_cache_remove_leftovers(dir, print_removed, NULL, &err) < 0) {
+		say("%s", err.msg);
+		ret = 1;
+	}
+	return ret;
+}
+
+static int cmd_stage(const char *dir, const char *boot, int argc, char **argv)
+{
+	char kernel[PATH_MAX], initrd[PATH_MAX];
+	struct kl_err err = { { 0 } };
+	struct kl_cache_entry e;
+	struct timespec t0, t1;
+
+	if (argc) {
+		snprintf(kernel, sizeof(kernel), "%s", argv[0]);
+		snprintf(initrd, sizeof(initrd), "%s", argc > 1 ? argv[1] : "");
+	} else if (newest_kernel(boot, kernel, sizeof(kernel), initrd, sizeof(initrd)) < 0) {
+		say("no vmlinuz-VERSION in %s", boot);
+		return 1;
+	}
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	if (kl_cache_stage(dir, kernel, initrd[0] ? initrd : NULL, &e, &err) < 0) {
+		say("%s", err.msg);
+		return 1;
+	}
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	printf("staged   %.12s ", e.key);
+	kl_fputs_escaped(e.kernel.path, stdout, false);
+	if (e.has_initrd) {
+		printf(" + ");
+		kl_fputs_escaped(e.initrd.path, stdout, false);
+	}
+	printf(" (%s, vmlinux %" PRIu64 " MiB, initrd %" PRIu64 " MiB) in %.2f s\n", e.compression,
+	       e.vmlinux.size >> 20, e.initrd_cpio.size >> 20,
+	       (double)(t1.tv_sec - t0.tv_sec) + (t1.tv_nsec - t0.tv_nsec) / 1e9);
 	return 0;
+}
+
+/* The command and how many arguments it takes at most. */
+static int run(const char *dir, const char *boot, bool json, bool all, const char *cmd, int argc, char **argv)
+{
+	static const struct {
+		const char *name;
+		int max_args;
+	} cmds[] = {
+		{ .name = "stage", .max_args = 2 }, { .name = "list", .max_args = 0 },
+		{ .name = "verify", .max_args = 0 }, { .name = "evict", .max_args = 1 },
+		{ .name = "gc", .max_args = 0 },
+	};
+	size_t i;
+
+	for (i = 0; i < KL_ARRAY_SIZE(cmds); i++)
+		if (!strcmp(cmd, cmds[i].name))
+			break;
+	if (i == KL_ARRAY_SIZE(cmds)) {
+		say("unknown command '%s'", cmd);
+		return 1;
+	}
+	if (argc > cmds[i].max_args) {
+		say("%s: unexpected argument '%s'", cmd, argv[cmds[i].max_args]);
+		return 1;
+	}
+	if (json && strcmp(cmd, "list") != 0) {
+		say("--json goes with list only");
+		return 1;
+	}
+	if (all && strcmp(cmd, "evict") != 0) {
+		say("--all goes with evict only");
+		return 1;
+	}
+	if (!strcmp(cmd, "stage"))
+		return cmd_stage(dir, boot, argc, argv);
+	if (!strcmp(cmd, "list"))
+		return cmd_list(dir, json);
+	if (!strcmp(cmd, "verify"))
+		return cmd_verify(dir);
+	if (!strcmp(cmd, "evict")) {
+		if (all == (argc == 1)) {
+			say("evict needs KERNEL or --all (one of them)");
+			return 1;
+		}
+		return cmd_evict(dir, all ? NULL : argv[0], all);
+	}
+	return cmd_gc(dir);
 }
 
 int main(int argc, char **argv)
@@ -232,7 +365,7 @@ int main(int argc, char **argv)
 	_cleanup_free_ char *dir = NULL;
 	bool json = false, all = false;
 	struct kl_err err = { { 0 } };
-	int c;
+	int c, r;
 
 	while ((c = getopt_long(argc, argv, "hv", opts, NULL)) != -1) {
 		switch (c) {
@@ -241,8 +374,12 @@ int main(int argc, char **argv)
 		case 'B': boot = optarg; break;
 		case 'j': json = true; break;
 		case 'a': all = true; break;
-		case 'h': usage(stdout); return 0;
-		case 'v': printf("kexec-preload (kexec-live) %s\n", PACKAGE_VERSION); return 0;
+		case 'h':
+			usage(stdout);
+			return kl_close_stdout("kexec-preload") < 0 ? 1 : 0;
+		case 'v':
+			printf("kexec-preload (kexec-live) %s\n", PACKAGE_VERSION);
+			return kl_close_stdout("kexec-preload") < 0 ? 1 : 0;
 		default:
 			fprintf(stderr, "Try 'kexec-preload --help' for more information.\n");
 			return 1;
@@ -254,50 +391,11 @@ int main(int argc, char **argv)
 	}
 	cmd = argv[optind++];
 	if (kl_cache_dir("", cache_override, conf, &dir, &err) < 0) {
-		fprintf(stderr, "kexec-preload: %s\n", err.msg);
+		say("%s", err.msg);
 		return 1;
 	}
-	if (!strcmp(cmd, "stage")) {
-		char kernel[PATH_MAX], initrd[PATH_MAX];
-		struct kl_cache_entry e;
-		struct timespec t0, t1;
-
-		if (optind < argc) {
-			snprintf(kernel, sizeof(kernel), "%s", argv[optind++]);
-			snprintf(initrd, sizeof(initrd), "%s", optind < argc ? argv[optind++] : "");
-		} else if (newest_kernel(boot, kernel, sizeof(kernel), initrd, sizeof(initrd)) < 0) {
-			fprintf(stderr, "kexec-preload: no vmlinuz-VERSION in %s\n", boot);
-			return 1;
-		}
-		if (optind < argc) {
-			fprintf(stderr, "kexec-preload: stage takes KERNEL and INITRD only\n");
-			return 1;
-		}
-		clock_gettime(CLOCK_MONOTONIC, &t0);
-		if (kl_cache_stage(dir, kernel, initrd[0] ? initrd : NULL, &e, &err) < 0) {
-			fprintf(stderr, "kexec-preload: %s\n", err.msg);
-			return 1;
-		}
-		clock_gettime(CLOCK_MONOTONIC, &t1);
-		printf("staged   %.12s %s%s%s (%s, vmlinux %" PRIu64 " MiB, initrd %" PRIu64 " MiB) in %.2f s\n", e.key,
-		       e.kernel.path, e.has_initrd ? " + " : "", e.has_initrd ? e.initrd.path : "", e.compression,
-		       e.vmlinux.size >> 20, e.initrd_cpio.size >> 20,
-		       (double)(t1.tv_sec - t0.tv_sec) + (t1.tv_nsec - t0.tv_nsec) / 1e9);
-		return 0;
-	}
-	if (!strcmp(cmd, "list"))
-		return cmd_list(dir, json);
-	if (!strcmp(cmd, "verify"))
-		return cmd_verify(dir);
-	if (!strcmp(cmd, "evict")) {
-		if (!all && optind >= argc) {
-			fprintf(stderr, "kexec-preload: evict needs KERNEL or --all\n");
-			return 1;
-		}
-		return cmd_evict(dir, all ? NULL : argv[optind], all);
-	}
-	if (!strcmp(cmd, "gc"))
-		return cmd_gc(dir);
-	fprintf(stderr, "kexec-preload: unknown command '%s'\n", cmd);
-	return 1;
+	r = run(dir, boot, json, all, cmd, argc - optind, argv + optind);
+	if (kl_close_stdout("kexec-preload") < 0)
+		r = 1;
+	return r;
 }

@@ -79,6 +79,16 @@ int main(int argc, char **argv)
 
 	e = fx_elf(good, 1, 0x1000000, &len);
 	payload_image("good-payload-image", e, len, 0);
+	{
+		/* 32 MiB to decompress: staging takes long enough for a
+		 * file to change meanwhile (tests/faults.test) */
+		const struct fx_elf_load large[] = { { 0x1000000, 32u << 20, 32u << 20 } };
+		size_t llen;
+		uint8_t *l = fx_elf(large, 1, 0x1000000, &llen);
+
+		payload_image("large-payload-image", l, llen, 0);
+		free(l);
+	}
 	payload_image("corrupt-payload", e, len, 1);
 	payload_image("truncated-payload", e, len, 2);
 	free(e);

@@ -218,14 +218,14 @@ static void interrupted_stage_never_looks_valid(void **state)
 	fwrite(meta, 1, strlen(meta) / 2, f);
 	fclose(f);
 	free(meta);
-	assert_int_equal(kl_cache_list(cache, &v, &n, NULL, NULL), 0);
+	assert_int_equal(kl_cache_list(cache, &v, &n, NULL, NULL, NULL), 0);
 	assert_int_equal(n, 1); /* only the complete entry */
 	assert_string_equal(v[0].key, e.key);
 	free(v);
 	count_removed = 0;
-	assert_int_equal(kl_cache_remove_leftovers(cache, removed, NULL), 0);
+	assert_int_equal(kl_cache_remove_leftovers(cache, removed, NULL, NULL), 0);
 	assert_int_equal(count_removed, 3);
-	assert_int_equal(kl_cache_list(cache, &v, &n, NULL, NULL), 0);
+	assert_int_equal(kl_cache_list(cache, &v, &n, NULL, NULL, NULL), 0);
 	assert_int_equal(n, 1);
 	free(v);
 }
