@@ -146,14 +146,13 @@ int kl_read_file(const char *root, const char *path, size_t max, char **ret, siz
 	_cleanup_close_ int fd = -1;
 	_cleanup_free_ char *buf = NULL;
 	size_t len = 0, cap = 0;
-	struct kl_err quiet = { { 0 } };
 	int r;
 
 	if ((size_t)snprintf(full, sizeof(full), "%s%s", root, path) >= sizeof(full))
 		return kl_fail(err, -ENAMETOOLONG, "%s: path too long", path);
-	r = kl_open_regular(full, 0, &fd, NULL, &quiet);
-	if (r < 0) /* name the path as the system sees it, not the test root */
-		return kl_fail(err, r, "%s: %s", path, r == -EINVAL ? "not a regular file" : strerror(-r));
+	r = kl_open_regular(full, 0, &fd, NULL, err);
+	if (r < 0)
+		return r;
 	for (;;) {
 		ssize_t n;
 

@@ -45,12 +45,15 @@ static void usage(FILE *f)
 	      "                     digest matches\n"
 	      "\n"
 	      "Options:\n"
-	      "  -o, --output=FILE  for get\n"
+	      "  -o, --output=FILE  for get: a regular file (created 0600), never through a\n"
+	      "                     symlink, never a FIFO or a device\n"
 	      "      --root=DIR     read /sys below DIR (testing)\n"
 	      "  -h, --help\n"
 	      "  -v, --version\n"
 	      "\n"
-	      "Exit status: 0 success; 1 damaged table or digest mismatch, no such record;\n"
+	      "\n"
+	      "Exit status: 0 success; 1 usage error, damaged table or digest mismatch, no\n"
+	      "such record, failed write;\n"
 	      "2 no table (this kernel was not started by kexec-live with a handoff table).\n",
 	      f);
 }
@@ -180,10 +183,10 @@ int main(int argc, char **argv)
 		case 'R': root = optarg; break;
 		case 'h':
 			usage(stdout);
-			return kl_close_stdout("kexec-handoff") < 0 ? 1 : 0;
+			return kl_exit_code("kexec-handoff", 0, 1);
 		case 'v':
 			printf("kexec-handoff (kexec-live) %s\n", PACKAGE_VERSION);
-			return kl_close_stdout("kexec-handoff") < 0 ? 1 : 0;
+			return kl_exit_code("kexec-handoff", 0, 1);
 		default: fprintf(stderr, "Try 'kexec-handoff --help' for more information.\n"); return 1;
 		}
 	}
@@ -299,7 +302,5 @@ int main(int argc, char **argv)
 		}
 	}
 	kl_handoff_free(&t);
-	if (kl_close_stdout("kexec-handoff") < 0)
-		r = 1;
-	return r;
+	return kl_exit_code("kexec-handoff", r, 1);
 }

@@ -426,7 +426,7 @@ static int prepare_handoff(struct kl_ctx *c, const struct kl_sysinfo *si)
 		*p = o->preserve[i];
 		/* before the digest reads it: never device memory */
 		if (kl_x86_preserve_check(si, p, &err) < 0) {
-			say("--preserve=%s: %s", p->name, err.msg);
+			say("--preserve: %s", err.msg);
 			return KL_EXIT_FAIL;
 		}
 		c->nr_preserve++;

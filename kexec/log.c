@@ -112,3 +112,10 @@ int kl_close_stdout(const char *prog)
 		kl_msg(prog, "cannot write to standard output: %s", strerror(-r));
 	return r;
 }
+
+int kl_exit_code(const char *prog, int r, int fail_code)
+{
+	if (kl_close_stdout(prog) < 0 && r == 0)
+		return fail_code;
+	return r;
+}

@@ -33,4 +33,8 @@ void kl_vmsg(const char *prog, const char *fmt, va_list ap) __attribute__((forma
  * returns -errno on failure, 0 when everything was written. */
 int kl_close_stdout(const char *prog);
 
+/* A program's last step: close stdout as above; returns r, or fail_code
+ * when r was 0 and stdout could not be written. */
+int kl_exit_code(const char *prog, int r, int fail_code);
+
 #endif

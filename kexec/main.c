@@ -5,10 +5,6 @@
 
 int main(int argc, char **argv)
 {
-	int r = kl_main(argc, argv, kl_sys_get());
-
 	/* a plan printed into a full disk is no plan */
-	if (kl_close_stdout("kexec") < 0 && r == KL_EXIT_OK)
-		r = KL_EXIT_FAIL;
-	return r;
+	return kl_exit_code("kexec", kl_main(argc, argv, kl_sys_get()), KL_EXIT_FAIL);
 }

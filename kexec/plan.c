@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "log.h"
 #include "plan.h"
 #include "util.h"
 
@@ -97,12 +98,15 @@ void kl_plan_print(const struct kl_plan *p, FILE *f)
 {
 	size_t i;
 
+	/* paths and the command line come from the user: escaped (log.h) */
 	if (p->syscall == KL_SYSCALL_FILE_LOAD) {
-		fprintf(f, "syscall:  kexec_file_load\n");
-		fprintf(f, "kernel:   %s\n", p->kernel_path ? p->kernel_path : "(none)");
-		fprintf(f, "initrd:   %s\n", p->initrd_path ? p->initrd_path : "(none)");
-		fprintf(f, "cmdline:  \"%s\"\n", p->cmdline ? p->cmdline : "");
-		fprintf(f, "flags:    0x%lx\n", p->flags);
+		fprintf(f, "syscall:  kexec_file_load\nkernel:   ");
+		kl_fputs_escaped(p->kernel_path ? p->kernel_path : "(none)", f, false);
+		fprintf(f, "\ninitrd:   ");
+		kl_fputs_escaped(p->initrd_path ? p->initrd_path : "(none)", f, false);
+		fprintf(f, "\ncmdline:  \"");
+		kl_fputs_escaped(p->cmdline ? p->cmdline : "", f, false);
+		fprintf(f, "\"\nflags:    0x%lx\n", p->flags);
 		return;
 	}
 	fprintf(f, "syscall:  kexec_load\n");
@@ -114,8 +118,9 @@ void kl_plan_print(const struct kl_plan *p, FILE *f)
 	if (p->efi_regions)
 		fprintf(f, "efi:      runtime services handed over (%zu regions)\n", p->efi_regions);
 	fprintf(f, "flags:    0x%lx\n", p->flags);
-	fprintf(f, "cmdline:  \"%s\"\n", p->cmdline ? p->cmdline : "");
-	fprintf(f, "segments: %zu\n", p->nr_segments);
+	fprintf(f, "cmdline:  \"");
+	kl_fputs_escaped(p->cmdline ? p->cmdline : "", f, false);
+	fprintf(f, "\"\nsegments: %zu\n", p->nr_segments);
 	fprintf(f, "  %-10s %-18s %-18s %-12s %s\n", "name", "mem", "mem-end", "memsz", "bufsz");
 	for (i = 0; i < p->nr_segments; i++) {
 		const struct kl_segment *s = &p->seg[i];

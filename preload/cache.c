@@ -35,13 +35,20 @@ int kl_cache_dir(const char *root, const char *override, const char *conf, char 
 	_cleanup_free_ char *text = NULL;
 	char dir[PATH_MAX] = KL_CACHE_DIR_DEFAULT;
 	char *line, *save = NULL;
+	struct kl_err why = { { 0 } };
+	int r;
 
 	if (override) {
 		if (override[0] != '/')
 			return kl_fail(err, -EINVAL, "--cache-dir=%s: the cache directory must be an absolute path",
 				       override);
 		snprintf(dir, sizeof(dir), "%s", override);
-	} else if (kl_read_file(root, conf ? conf : KL_CACHE_CONF, 65536, &text, NULL, NULL) == 0) {
+	} else if ((r = kl_read_file(root, conf ? conf : KL_CACHE_CONF, 65536, &text, NULL, &why)) < 0) {
+		/* no configuration file is the default; one that cannot be
+		 * read (a FIFO, a directory, unreadable) is an error */
+		if (r != -ENOENT || conf)
+			return kl_fail(err, r, "configuration %s", why.msg);
+	} else {
 		for (line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
 			while (*line == ' ' || *line == '\t')
 				line++;

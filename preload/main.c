@@ -34,7 +34,8 @@ static void usage(FILE *f)
 	      "                           (version order) and /boot/initrd.img-VERSION\n"
 	      "  list [--json]            the entries\n"
 	      "  verify                   re-hash every entry (SHA-256); drop and report the\n"
-	      "                           damaged ones (exit 1 if there were any)\n"
+	      "                           damaged ones and those without a valid meta (exit 1\n"
+	      "                           if there were any)\n"
 	      "  evict KERNEL | --all     remove the entries of KERNEL, or every entry\n"
 	      "  gc                       remove entries whose source files are gone or changed,\n"
 	      "                           and leftovers of interrupted stages\n"
@@ -44,6 +45,11 @@ static void usage(FILE *f)
 	      "                           file, else " KL_CACHE_DIR_DEFAULT ")\n"
 	      "  --config=FILE            the configuration file (default " KL_CACHE_CONF ")\n"
 	      "  --boot-dir=DIR           where stage looks for kernels (default /boot)\n"
+	      "\n"
+	      "The cache is used only when it is root's alone: owned by root, not writable by\n"
+	      "group or others, no symlinks, holding nothing but entries (man kexec-preload).\n"
+	      "Exit status: 0 success; 1 usage error, refused cache, failed stage or write,\n"
+	      "damaged entries found by verify.\n"
 	      "  -h, --help               this help\n"
 	      "  -v, --version            the version\n",
 	      f);
@@ -193,6 +199,25 @@ static int cmd_verify(const char *dir)
 	return ret;
 }
 
+/* Remove entry e and print "VERB  KEY PATH[ (WHICH: WHY)]", or say why
+ * it could not be removed.  0 or 1. */
+static int remove_said(const char *dir, const struct kl_cache_entry *e, const char *verb, const char *which,
+		       const char *why)
+{
+	struct kl_err err = { { 0 } };
+
+	if (kl_cache_remove(dir, e->key, &err) < 0) {
+		say("%s", err.msg);
+		return 1;
+	}
+	printf("%-8s %.12s ", verb, e->key);
+	kl_fputs_escaped(e->kernel.path, stdout, false);
+	if (which)
+		printf(" (%s: %s)", which, why);
+	putchar('\n');
+	return 0;
+}
+
 static int cmd_evict(const char *dir, const char *kernel, bool all)
 {
 	struct kl_err err = { { 0 } };
@@ -209,15 +234,10 @@ static int cmd_evict(const char *dir, const char *kernel, bool all)
 		snprintf(real, sizeof(real), "%s", kernel); /* the kernel may be gone already */
 	for (i = 0; i < n; i++)
 		if (all || !strcmp(v[i].kernel.path, real)) {
-			if (kl_cache_remove(dir, v[i].key, &err) < 0) {
-				say("%s", err.msg);
+			if (remove_said(dir, &v[i], "evicted", NULL, NULL))
 				ret = 1;
-				continue;
-			}
-			printf("evicted  %.12s ", v[i].key);
-			kl_fputs_escaped(v[i].kernel.path, stdout, false);
-			putchar('\n');
-			gone++;
+			else
+				gone++;
 		}
 	free(v);
 	if (!gone && !all && !ret) {
@@ -253,16 +273,8 @@ static int cmd_gc(const char *dir)
 			why = kl_cache_src_stale(&v[i].initrd);
 			which = "initrd";
 		}
-		if (!why)
-			continue;
-		if (kl_cache_remove(dir, v[i].key, &err) < 0) {
-			say("%s", err.msg);
+		if (why && remove_said(dir, &v[i], "removed", which, why))
 			ret = 1;
-			continue;
-		}
-		printf("removed  %.12s ", v[i].key);
-		kl_fputs_escaped(v[i].kernel.path, stdout, false);
-		printf(" (%s: %s)\n", which, why);
 	}
 	free(v);
 	/* leftovers: interrupted stages and entries without a valid meta */
@@ -365,7 +377,7 @@ int main(int argc, char **argv)
 	_cleanup_free_ char *dir = NULL;
 	bool json = false, all = false;
 	struct kl_err err = { { 0 } };
-	int c, r;
+	int c;
 
 	while ((c = getopt_long(argc, argv, "hv", opts, NULL)) != -1) {
 		switch (c) {
@@ -376,10 +388,10 @@ int main(int argc, char **argv)
 		case 'a': all = true; break;
 		case 'h':
 			usage(stdout);
-			return kl_close_stdout("kexec-preload") < 0 ? 1 : 0;
+			return kl_exit_code("kexec-preload", 0, 1);
 		case 'v':
 			printf("kexec-preload (kexec-live) %s\n", PACKAGE_VERSION);
-			return kl_close_stdout("kexec-preload") < 0 ? 1 : 0;
+			return kl_exit_code("kexec-preload", 0, 1);
 		default:
 			fprintf(stderr, "Try 'kexec-preload --help' for more information.\n");
 			return 1;
@@ -394,8 +406,5 @@ int main(int argc, char **argv)
 		say("%s", err.msg);
 		return 1;
 	}
-	r = run(dir, boot, json, all, cmd, argc - optind, argv + optind);
-	if (kl_close_stdout("kexec-preload") < 0)
-		r = 1;
-	return r;
+	return kl_exit_code("kexec-preload", run(dir, boot, json, all, cmd, argc - optind, argv + optind), 1);
 }
