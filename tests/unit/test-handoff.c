@@ -152,6 +152,25 @@ static void names_are_checked(void **st)
 	kl_handoff_free(&t);
 }
 
+/* Records are found by name: a table with two of one name is refused (a
+ * reader would pick one, and kexec re-published both). */
+static void one_record_per_name(void **st)
+{
+	struct kl_handoff t, back;
+	struct kl_err err = { { 0 } };
+	void *buf;
+	size_t len;
+
+	(void)st;
+	sample(&t);
+	snprintf(t.e[2].name, sizeof(t.e[2].name), "vm-ram");
+	assert_int_equal(kl_handoff_encode(&t, &buf, &len, NULL), 0);
+	assert_int_equal(kl_handoff_decode(buf, len, &back, &err), -EBADMSG);
+	assert_non_null(strstr(err.msg, "two records named 'vm-ram'"));
+	free(buf);
+	kl_handoff_free(&t);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -159,6 +178,7 @@ int main(void)
 		cmocka_unit_test(damage_is_refused),
 		cmocka_unit_test(unknown_records),
 		cmocka_unit_test(names_are_checked),
+		cmocka_unit_test(one_record_per_name),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

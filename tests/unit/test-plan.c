@@ -650,6 +650,71 @@ static void preserve_marks_e820_and_avoids_the_range(void **state)
 	free(k);
 }
 
+/* What may be preserved: only memory (RAM or pmem in the firmware's map),
+ * and only what the running kernel keeps out of use (pmem or reserved in
+ * /proc/iomem).  The QEMU fixture with memmap=64M!1G and memmap=4M$2G-
+ * style ranges added by hand. */
+static void preserve_rules(void **state)
+{
+	static const struct {
+		const char *arg;
+		bool received;
+		int r;
+		const char *why;
+	} t[] = {
+		{ "a:1G+64M", false, 0, NULL },                   /* memmap=64M!1G */
+		{ "a:0x60000000+4M:reserved", false, 0, NULL },   /* memmap=4M$0x60000000 */
+		{ "a:1G+64M:reserved", true, 0, NULL },
+		{ "a:0x10000000+16M", false, -EBUSY, "is System RAM of the running kernel at 0x10000000" },
+		{ "a:0x43fff000+8K", false, -EBUSY, "is System RAM of the running kernel at 0x44000000" },
+		{ "a:2G+16T", false, -EPERM, "the firmware's map has nothing at 0x80000000" }, /* PCI hole */
+		{ "a:0xfec00000+4K", false, -EPERM, "the firmware's map has nothing at 0xfec00000" }, /* IOAPIC */
+		{ "a:0xf0000+64K", false, -EPERM, "the firmware's map has Reserved at 0xf0000" }, /* BIOS */
+		/* received and kept reserved: this kernel cannot tell a range
+		 * the previous kexec reserved from one the firmware did (both
+		 * are Reserved in its map); that kexec applied these rules */
+		{ "a:0xf0000+64K:reserved", true, 0, NULL },
+		{ "a:0x7ffe0000+128K", false, -EPERM, "the firmware's map has Reserved at 0x7ffe0000" },
+		/* a reserved range the previous kexec made: reserved in the
+		 * firmware's map now, acceptable only when received as such */
+		{ "a:0x70000000+1M:reserved", true, 0, NULL },
+		{ "a:0x70000000+1M:reserved", false, -EPERM, "the firmware's map has Reserved at 0x70000000" },
+		{ "a:0x70000000+1M:pmem", true, -EPERM, "the firmware's map has Reserved at 0x70000000" },
+	};
+	struct kl_sysinfo si = { 0 };
+	size_t i;
+
+	(void)state;
+	fx_sysinfo("qemu-2g", &si);
+	kl_memmap_free(&si.iomem);
+	assert_int_equal(kl_memmap_add(&si.iomem, 0x1000, 0x9f000, KL_MEM_RAM), 0);
+	assert_int_equal(kl_memmap_add(&si.iomem, 0xf0000, 0x10000, KL_MEM_RESERVED), 0);
+	assert_int_equal(kl_memmap_add(&si.iomem, 0x100000, 0x3ff00000, KL_MEM_RAM), 0);
+	assert_int_equal(kl_memmap_add(&si.iomem, 0x40000000, 0x4000000, KL_MEM_PRAM), 0);
+	assert_int_equal(kl_memmap_add(&si.iomem, 0x44000000, 0x1c000000, KL_MEM_RAM), 0);
+	assert_int_equal(kl_memmap_add(&si.iomem, 0x60000000, 0x400000, KL_MEM_RESERVED), 0);
+	assert_int_equal(kl_memmap_add(&si.iomem, 0x60400000, 0xfc00000, KL_MEM_RAM), 0);
+	assert_int_equal(kl_memmap_add(&si.iomem, 0x70000000, 0x100000, KL_MEM_RESERVED), 0);
+	assert_int_equal(kl_memmap_add(&si.iomem, 0x70100000, 0xfee0000, KL_MEM_RAM), 0);
+	assert_int_equal(kl_memmap_add(&si.iomem, 0x7ffe0000, 0x20000, KL_MEM_RESERVED), 0);
+	/* the previous kexec's e820 marked [0x70000000, +1M) reserved */
+	assert_int_equal(kl_memmap_carve(&si.firmware, &(struct kl_range){ 0x70000000, 0x100000 }, KL_MEM_RESERVED), 0);
+	for (i = 0; i < KL_ARRAY_SIZE(t); i++) {
+		struct kl_preserve p;
+		struct kl_err err = { { 0 } };
+		int r;
+
+		assert_int_equal(kl_preserve_parse(t[i].arg, &p, NULL), 0);
+		p.received = t[i].received;
+		r = kl_x86_preserve_check(&si, &p, &err);
+		if (r != t[i].r)
+			fail_msg("%s%s: %d (%s), want %d", t[i].arg, t[i].received ? " (received)" : "", r, err.msg, t[i].r);
+		if (t[i].why && !strstr(err.msg, t[i].why))
+			fail_msg("%s: '%s' lacks '%s'", t[i].arg, err.msg, t[i].why);
+	}
+	kl_sysinfo_free(&si);
+}
+
 static void preserve_overlapping_a_fixed_segment_names_both(void **state)
 {
 	const struct fx_elf_load l[] = { { 0x1000000, 0x20000, 0x20000 } };
@@ -886,6 +951,7 @@ int main(void)
 		cmocka_unit_test(preload_decompressed_relocates_and_flags),
 		cmocka_unit_test(predecomp_leaves_trailing_zeros_out),
 		cmocka_unit_test(preserve_marks_e820_and_avoids_the_range),
+		cmocka_unit_test(preserve_rules),
 		cmocka_unit_test(preserve_overlapping_a_fixed_segment_names_both),
 		cmocka_unit_test(blobs_travel_in_one_segment_with_indirect_nodes),
 		cmocka_unit_test(efi_runtime_is_handed_over),
