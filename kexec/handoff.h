@@ -4,40 +4,13 @@
  * userland.  Defined here once, for the writer (kexec) and every reader;
  * man kexec-handoff(5) describes the same bytes.  Little-endian throughout.
  *
- *   offset  size  header (32 bytes)
- *        0     8  magic "KLHANDOF"
- *        8     2  version (1)
- *       10     2  header size (32)
- *       12     4  total size: header and every record
- *       16     4  number of records
- *       20     4  flags (0)
- *       24     4  CRC-32C of the whole table, this field counted as zero
- *       28     4  reserved (0)
- *       32        records, each 8-byte aligned:
- *
- *   record  size
- *        0     2  type (KL_HO_REGION, KL_HO_BLOB, ...)
- *        2     2  flags: bit 0 "critical": a reader that does not know the
- *                 type must refuse the table instead of skipping it
- *        4     4  record size, header included, a multiple of 8
- *        8        type-specific body (below), zero padding to the size
- *
- *   KL_HO_REGION body (memory kept where it is):
- *        0     8  physical start          8     8  size
- *       16     4  how it is kept (KL_HO_KEEP_*)
- *       20     4  digest algorithm (0 none, 1 SHA-256)
- *       24    32  digest of the region's contents
- *       56     2  name length n (1..63)  58     n  name (no NUL)
- *
- *   KL_HO_BLOB body (bytes carried across):
- *        0     4  storage: 1 inline (after the strings), 2 in memory at phys
- *        4     4  digest algorithm (0 none, 1 SHA-256)
- *        8    32  digest of the bytes
- *       40     8  physical address (storage 2), else 0
- *       48     8  length in bytes
- *       56     2  name length n (1..63)  58     2  kind length k (0..31)
- *       60     n  name    60+n  k  kind ("device", "vmm", ...)
- *   60+n+k   len  the bytes (storage 1)
+ * The layouts are the packed structs below, pinned with _Static_assert;
+ * every multi-byte field is little-endian and is read and written only
+ * through util.h's helpers, by field name.  A table is a header, then
+ * records, each 8-byte aligned: a record header, a type-specific body,
+ * the body's strings (and an inline blob's bytes), zero padding to the
+ * record's size.  A reader skips a record of a type it does not know,
+ * unless its header's flags say "critical".
  */
 #ifndef KL_HANDOFF_H
 #define KL_HANDOFF_H
@@ -61,6 +34,59 @@
 #define KL_HO_SETUP_TYPE 0x4f484c4bU
 /* setup_indirect type of the nodes that point at in-memory blobs ("KLHB") */
 #define KL_HO_BLOB_SETUP_TYPE 0x42484c4bU
+
+/* The table's header. */
+struct kl_ho_header {
+	char magic[8];        /* KL_HO_MAGIC, no NUL */
+	uint16_t version;     /* KL_HO_VERSION */
+	uint16_t header_size; /* sizeof(struct kl_ho_header) */
+	uint32_t total_size;  /* header and every record */
+	uint32_t nr_records;
+	uint32_t flags;       /* 0 */
+	uint32_t crc32c;      /* of the whole table, this field counted as zero */
+	uint32_t reserved;    /* 0 */
+} __attribute__((packed));
+
+/* Every record's first 8 bytes. */
+struct kl_ho_record {
+	uint16_t type;  /* enum kl_ho_type */
+	uint16_t flags; /* KL_HO_REC_CRITICAL */
+	uint32_t size;  /* this header included, a multiple of 8 */
+} __attribute__((packed));
+
+/* KL_HO_REGION: memory kept where it is.  The name follows. */
+struct kl_ho_region_body {
+	uint64_t start, size;
+	uint32_t keep;       /* enum kl_ho_keep */
+	uint32_t digest_alg; /* KL_HO_DIGEST_* */
+	uint8_t digest[32];  /* of the region's contents */
+	uint16_t name_len;   /* 1..KL_HO_NAME_MAX, no NUL */
+} __attribute__((packed));
+
+/* KL_HO_BLOB: bytes carried across.  The name follows, then the kind, then
+ * (storage inline) the bytes. */
+struct kl_ho_blob_body {
+	uint32_t storage;    /* enum kl_ho_storage */
+	uint32_t digest_alg; /* KL_HO_DIGEST_* */
+	uint8_t digest[32];  /* of the bytes */
+	uint64_t phys;       /* storage in memory: where; else 0 */
+	uint64_t len;        /* the bytes' length */
+	uint16_t name_len;   /* 1..KL_HO_NAME_MAX */
+	uint16_t kind_len;   /* 0..KL_HO_KIND_MAX ("device", "vmm", ...) */
+} __attribute__((packed));
+
+_Static_assert(sizeof(struct kl_ho_header) == KL_HO_HDR_SIZE, "the header is 32 bytes");
+_Static_assert(offsetof(struct kl_ho_header, version) == 8 && offsetof(struct kl_ho_header, total_size) == 12 &&
+		       offsetof(struct kl_ho_header, nr_records) == 16 && offsetof(struct kl_ho_header, crc32c) == 24,
+	       "kexec-handoff(5) header offsets");
+_Static_assert(sizeof(struct kl_ho_record) == KL_HO_REC_HDR_SIZE, "a record header is 8 bytes");
+_Static_assert(sizeof(struct kl_ho_region_body) == 58 && offsetof(struct kl_ho_region_body, keep) == 16 &&
+		       offsetof(struct kl_ho_region_body, digest) == 24 && offsetof(struct kl_ho_region_body, name_len) == 56,
+	       "kexec-handoff(5) region offsets");
+_Static_assert(sizeof(struct kl_ho_blob_body) == 60 && offsetof(struct kl_ho_blob_body, digest) == 8 &&
+		       offsetof(struct kl_ho_blob_body, phys) == 40 && offsetof(struct kl_ho_blob_body, len) == 48 &&
+		       offsetof(struct kl_ho_blob_body, kind_len) == 58,
+	       "kexec-handoff(5) blob offsets");
 
 enum kl_ho_type {
 	KL_HO_REGION = 1,
