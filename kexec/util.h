@@ -8,9 +8,15 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+
+/* Banned: unbounded copies and a number parser that cannot fail (use
+ * snprintf and kl_parse_u64).  After their headers, so that only uses
+ * are errors. */
+#pragma GCC poison strcpy strcat sprintf vsprintf gets atoi atol atoll
 
 #define KL_ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 #define KL_MIN(a, b) ((a) < (b) ? (a) : (b))

@@ -58,9 +58,9 @@ int main(int argc, char **argv)
 
 	if (argc < 3)
 		return 2;
-	strcpy(r.name, "vm-ram");
-	strcpy(b.name, "nic0");
-	strcpy(b.kind, "device");
+	snprintf(r.name, sizeof(r.name), "%s", "vm-ram");
+	snprintf(b.name, sizeof(b.name), "%s", "nic0");
+	snprintf(b.kind, sizeof(b.kind), "%s", "device");
 	EVP_Digest(state, sizeof(state) - 1, b.sha256, NULL, EVP_sha256(), NULL);
 	if (!strcmp(argv[1], "chain")) {
 		uint64_t n;
@@ -72,13 +72,13 @@ int main(int argc, char **argv)
 		b.storage = KL_HO_IN_MEMORY;
 		b.phys = 0x7000000;
 		b.data = NULL;
-		strcpy(b.name, "state");
-		strcpy(b.kind, "vmm");
+		snprintf(b.name, sizeof(b.name), "%s", "state");
+		snprintf(b.kind, sizeof(b.kind), "%s", "vmm");
 	}
 	if (!strcmp(argv[1], "baddigest"))
 		b.sha256[0] ^= 1;
 	if (!strcmp(argv[1], "dupname"))
-		strcpy(b.name, "vm-ram");
+		snprintf(b.name, sizeof(b.name), "%s", "vm-ram");
 	if (!strcmp(argv[1], "devregion")) {
 		r.start = 0xfec00000;
 		r.size = 4096;
