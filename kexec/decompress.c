@@ -11,40 +11,6 @@
 #include "decompress.h"
 #include "util.h"
 
-static const char *const kl_comp_names[KL_COMP_MAX] = {
-	[KL_COMP_NONE] = "none", [KL_COMP_GZIP] = "gzip", [KL_COMP_BZIP2] = "bzip2",
-	[KL_COMP_LZMA] = "lzma", [KL_COMP_XZ] = "xz",     [KL_COMP_LZO] = "lzo",
-	[KL_COMP_LZ4] = "lz4",   [KL_COMP_ZSTD] = "zstd",
-};
-
-const char *kl_comp_name(enum kl_comp c)
-{
-	return (unsigned int)c < KL_COMP_MAX ? kl_comp_names[c] : "?";
-}
-
-enum kl_comp kl_comp_detect(const void *buf, size_t len)
-{
-	const uint8_t *b = buf;
-
-	if (len >= 2 && b[0] == 0x1f && (b[1] == 0x8b || b[1] == 0x9e))
-		return KL_COMP_GZIP;
-	if (len >= 3 && !memcmp(b, "BZh", 3))
-		return KL_COMP_BZIP2;
-	if (len >= 6 && !memcmp(b, "\xfd" "7zXZ\0", 6))
-		return KL_COMP_XZ;
-	if (len >= 9 && !memcmp(b, "\x89LZO\0\r\n\x1a\n", 9))
-		return KL_COMP_LZO;
-	if (len >= 4 && kl_le32(b) == 0x184c2102U) /* LZ4 legacy frame */
-		return KL_COMP_LZ4;
-	if (len >= 4 && kl_le32(b) == 0xfd2fb528U)
-		return KL_COMP_ZSTD;
-	/* .lzma (LZMA-alone): properties byte 0x5d and a dictionary size; the
-	 * kernel's and xz's encoders always write these. */
-	if (len >= 13 && b[0] == 0x5d && b[1] == 0 && b[2] == 0)
-		return KL_COMP_LZMA;
-	return KL_COMP_NONE;
-}
-
 /* A growable output buffer with a hard cap. */
 struct outbuf {
 	uint8_t *p;
@@ -388,6 +354,72 @@ static int do_lzo(const uint8_t *in, size_t len, struct outbuf *o, size_t *used,
 	return 0;
 }
 
+static int do_xz(const uint8_t *in, size_t len, struct outbuf *o, size_t *used, struct kl_err *err)
+{
+	return do_lzma(KL_COMP_XZ, in, len, o, used, err);
+}
+
+static int do_lzma_alone(const uint8_t *in, size_t len, struct outbuf *o, size_t *used, struct kl_err *err)
+{
+	return do_lzma(KL_COMP_LZMA, in, len, o, used, err);
+}
+
+/* gzip, and the old "packed" second byte some tools still write */
+static bool is_gzip(const uint8_t *b, size_t len)
+{
+	return len >= 2 && b[0] == 0x1f && (b[1] == 0x8b || b[1] == 0x9e);
+}
+
+/* .lzma (LZMA-alone) has no magic: properties byte 0x5d and a dictionary
+ * size; the kernel's and xz's encoders always write these. */
+static bool is_lzma_alone(const uint8_t *b, size_t len)
+{
+	return len >= 13 && b[0] == 0x5d && b[1] == 0 && b[2] == 0;
+}
+
+/*
+ * Every compression, one row each: its name, how it is recognised (a
+ * magic, or a probe where a magic is not enough), and its decompressor.
+ * The first bytes of the formats differ, so the order of the rows does not
+ * matter for detection.
+ */
+static const struct kl_codec {
+	const char *name;
+	const char *magic;
+	size_t magic_len;
+	bool (*probe)(const uint8_t *b, size_t len);
+	int (*decompress)(const uint8_t *in, size_t len, struct outbuf *o, size_t *used, struct kl_err *err);
+} kl_codecs[KL_COMP_MAX] = {
+	[KL_COMP_NONE] = { .name = "none" },
+	[KL_COMP_GZIP] = { .name = "gzip", .probe = is_gzip, .decompress = do_gzip },
+	[KL_COMP_BZIP2] = { .name = "bzip2", .magic = "BZh", .magic_len = 3, .decompress = do_bzip2 },
+	[KL_COMP_LZMA] = { .name = "lzma", .probe = is_lzma_alone, .decompress = do_lzma_alone },
+	[KL_COMP_XZ] = { .name = "xz", .magic = "\xfd" "7zXZ\0", .magic_len = 6, .decompress = do_xz },
+	[KL_COMP_LZO] = { .name = "lzo", .magic = "\x89LZO\0\r\n\x1a\n", .magic_len = 9, .decompress = do_lzo },
+	/* the LZ4 legacy frame (le32 0x184c2102) and zstd (le32 0xfd2fb528) */
+	[KL_COMP_LZ4] = { .name = "lz4", .magic = "\x02\x21\x4c\x18", .magic_len = 4, .decompress = do_lz4 },
+	[KL_COMP_ZSTD] = { .name = "zstd", .magic = "\x28\xb5\x2f\xfd", .magic_len = 4, .decompress = do_zstd },
+};
+
+const char *kl_comp_name(enum kl_comp c)
+{
+	return (unsigned int)c < KL_COMP_MAX ? kl_codecs[c].name : "?";
+}
+
+enum kl_comp kl_comp_detect(const void *buf, size_t len)
+{
+	const uint8_t *b = buf;
+	unsigned int i;
+
+	for (i = KL_COMP_NONE + 1; i < KL_COMP_MAX; i++) {
+		const struct kl_codec *k = &kl_codecs[i];
+
+		if (k->probe ? k->probe(b, len) : len >= k->magic_len && !memcmp(b, k->magic, k->magic_len))
+			return (enum kl_comp)i;
+	}
+	return KL_COMP_NONE;
+}
+
 int kl_decompress(enum kl_comp c, const void *buf, size_t len, uint64_t cap,
 		  void **ret_out, size_t *ret_outlen, size_t *ret_trailing,
 		  struct kl_err *err)
@@ -396,31 +428,11 @@ int kl_decompress(enum kl_comp c, const void *buf, size_t len, uint64_t cap,
 	size_t used = 0;
 	int r;
 
+	if ((unsigned int)c >= KL_COMP_MAX || !kl_codecs[c].decompress)
+		return kl_fail(err, -EINVAL, "unknown compression");
 	if (kl_comp_detect(buf, len) != c)
 		return kl_fail(err, -EINVAL, "data does not start with %s magic", kl_comp_name(c));
-	switch (c) {
-	case KL_COMP_GZIP:
-		r = do_gzip(buf, len, &o, &used, err);
-		break;
-	case KL_COMP_BZIP2:
-		r = do_bzip2(buf, len, &o, &used, err);
-		break;
-	case KL_COMP_LZMA:
-	case KL_COMP_XZ:
-		r = do_lzma(c, buf, len, &o, &used, err);
-		break;
-	case KL_COMP_ZSTD:
-		r = do_zstd(buf, len, &o, &used, err);
-		break;
-	case KL_COMP_LZ4:
-		r = do_lz4(buf, len, &o, &used, err);
-		break;
-	case KL_COMP_LZO:
-		r = do_lzo(buf, len, &o, &used, err);
-		break;
-	default:
-		r = kl_fail(err, -EINVAL, "unknown compression");
-	}
+	r = kl_codecs[c].decompress(buf, len, &o, &used, err);
 	if (r == -EFBIG)
 		r = fail_big(err, c, o.limit);
 	if (r == 0 && o.len == 0)
