@@ -36,7 +36,6 @@
 #define KL_KERNEL_FILE_MAX (512ULL << 20)
 #define KL_INITRD_FILE_MAX (4ULL << 30)
 #define KEXEC_ON_CRASH 0x1UL
-#define KEXEC_ARCH_X86_64 (62UL << 16)
 #define KEXEC_FILE_UNLOAD 0x1UL
 #define KEXEC_FILE_ON_CRASH 0x2UL
 #define KEXEC_FILE_NO_INITRAMFS 0x4UL
@@ -372,8 +371,10 @@ out:
 
 static void put_hex(FILE *f, const uint8_t *b, size_t n)
 {
-	while (n--)
-		fprintf(f, "%02x", *b++);
+	char h[2 * 32 + 1];
+
+	kl_hex(h, b, KL_MIN(n, (size_t)32));
+	fputs(h, f);
 }
 
 /* What the handoff table will list (addresses of blobs come with the plan). */
@@ -761,7 +762,7 @@ static int do_unload(const struct kl_ctx *c)
 		}
 		kl_debug("kexec: kexec_file_load unload failed (%s); using kexec_load\n", strerror(-r));
 	}
-	r = c->sys->kexec_load(0, 0, NULL, KEXEC_ARCH_X86_64 | (o->crash ? KEXEC_ON_CRASH : 0));
+	r = c->sys->kexec_load(0, 0, NULL, KL_KEXEC_ARCH_X86_64 | (o->crash ? KEXEC_ON_CRASH : 0));
 	if (r < 0) {
 		say("kexec_load (unload) failed: %s", strerror(-r));
 		return KL_EXIT_FAIL;

@@ -123,4 +123,17 @@ static inline bool kl_is_pow2(uint64_t v)
 
 #define KL_PAGE_SIZE ((uint64_t)4096)
 
+/* n bytes as 2n lowercase hexadecimal digits and a NUL. */
+static inline void kl_hex(char *out, const uint8_t *b, size_t n)
+{
+	static const char d[] = "0123456789abcdef";
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		out[2 * i] = d[b[i] >> 4];
+		out[2 * i + 1] = d[b[i] & 15];
+	}
+	out[2 * n] = 0;
+}
+
 #endif

@@ -32,6 +32,8 @@
 #include "util.h"
 #include "x86.h"
 
+_Static_assert(KL_SEGMENTS_MAX == KL_PURG_SEGMENTS_MAX, "the purgatory checks every segment a plan can hold");
+
 _Static_assert(__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__,
 	       "the purgatory parameter block is written in host order");
 
@@ -560,7 +562,7 @@ static int finish_plan(struct kl_freeset *fs, const struct x86_image *img,
 	plan->boot_params = params_addr;
 	plan->verify = kl_verify_name(o->verify);
 	plan->format = img->format;
-	plan->flags = 62UL << 16; /* KEXEC_ARCH_X86_64 (EM_X86_64 << 16) */
+	plan->flags = KL_KEXEC_ARCH_X86_64;
 	plan->cmdline = TAKE_PTR(cmdline);
 	return 0;
 out:

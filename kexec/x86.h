@@ -87,6 +87,9 @@ const char *kl_x86_format_names(void);
  * rule that refused it.  Pure; the planner applies it too. */
 int kl_x86_preserve_check(const struct kl_sysinfo *si, const struct kl_preserve *p, struct kl_err *err);
 
+/* kexec_load's architecture flag: EM_X86_64 << 16 (<linux/kexec.h>). */
+#define KL_KEXEC_ARCH_X86_64 (62UL << 16)
+
 int kl_x86_plan(const struct kl_sysinfo *si, const struct kl_load_opts *o,
 		struct kl_plan *ret, struct kl_err *err);
 

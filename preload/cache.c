@@ -67,18 +67,6 @@ int kl_cache_dir(const char *root, const char *override, const char *conf, char 
 
 /* ---- meta ---------------------------------------------------------------- */
 
-static void hex(char *out, const uint8_t *b, size_t n)
-{
-	static const char d[] = "0123456789abcdef";
-	size_t i;
-
-	for (i = 0; i < n; i++) {
-		out[2 * i] = d[b[i] >> 4];
-		out[2 * i + 1] = d[b[i] & 15];
-	}
-	out[2 * n] = 0;
-}
-
 static int unhex(const char *s, uint8_t *b, size_t n)
 {
 	size_t i;
@@ -134,8 +122,8 @@ static void add_src(struct strbuf *sb, const char *name, const struct kl_cache_s
 {
 	char h1[65], h2[65];
 
-	hex(h1, s->head_sha256, 32);
-	hex(h2, s->sha256, 32);
+	kl_hex(h1, s->head_sha256, 32);
+	kl_hex(h2, s->sha256, 32);
 	sb_add(sb, "%s.path=%s\n%s.size=%" PRIu64 "\n%s.mtime_ns=%" PRId64 "\n%s.ino=%" PRIu64
 		   "\n%s.head_sha256=%s\n%s.sha256=%s\n",
 	       name, s->path, name, s->size, name, s->mtime_ns, name, s->ino, name, h1, name, h2);
@@ -145,7 +133,7 @@ static void add_blob(struct strbuf *sb, const char *name, const struct kl_cache_
 {
 	char h[65];
 
-	hex(h, b->sha256, 32);
+	kl_hex(h, b->sha256, 32);
 	sb_add(sb, "%s.size=%" PRIu64 "\n%s.sha256=%s\n%s.crc32c=%08x\n", name, b->size, name, h, name,
 	       b->crc32c);
 }
@@ -703,7 +691,7 @@ int kl_cache_stage(const char *dir, const char *kernel, const char *initrd, stru
 	if (e.has_initrd)
 		memcpy(keybuf + 32, e.initrd.sha256, 32);
 	sha256(keybuf, 64, key);
-	hex(e.key, key, 32);
+	kl_hex(e.key, key, 32);
 	snprintf(e.compression, sizeof(e.compression), "%s", kl_comp_name(c));
 	snprintf(e.version, sizeof(e.version), "%s", z.kernel_version[0] ? z.kernel_version : "unknown");
 	e.created = (int64_t)time(NULL);
