@@ -136,12 +136,12 @@ static int flatten(const uint8_t *b, size_t len, size_t base, int depth, struct 
 
 			r = kl_decompress(c, b + pos, len - pos, o->cap, &inner, &ilen, &trailing, err);
 			if (r < 0)
-				return kl_fail(err, r, "initramfs: %s member at offset %zu", kl_comp_name(c), base + pos);
+				return kl_fail_prefix(err, r, "initramfs: %s member at offset %zu", kl_comp_name(c), base + pos);
 			st->compressed++;
 			r = flatten(inner, ilen, 0, 1, o, st, err);
 			free(inner);
 			if (r < 0)
-				return kl_fail(err, r, "initramfs: inside the %s member at offset %zu", kl_comp_name(c),
+				return kl_fail_prefix(err, r, "initramfs: inside the %s member at offset %zu", kl_comp_name(c),
 					       base + pos);
 			pos = len - trailing;
 			continue;

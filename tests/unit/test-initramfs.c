@@ -83,6 +83,15 @@ static void gzip_member_with_padding_inside(void **state)
 	assert_int_equal(kl_initramfs_flatten(file, zlen, 0, &out, &outlen, NULL, NULL), 0);
 	assert_int_equal(outlen, na);
 	free(out);
+	/* a failure inside a member names the member and the inner reason */
+	{
+		struct kl_err err = { { 0 } };
+
+		file[zlen / 2] ^= 0xff;
+		assert_int_equal(kl_initramfs_flatten(file, zlen, 0, &out, &outlen, NULL, &err), -EINVAL);
+		assert_non_null(strstr(err.msg, "initramfs: gzip member at offset 0: "));
+		assert_non_null(strstr(err.msg, "gzip data"));
+	}
 }
 
 static void refusals(void **state)
