@@ -10,6 +10,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "digest.h"
 #include "handoff-io.h"
 #include "sysinfo.h"
 #include "util.h"
@@ -175,8 +176,8 @@ int kl_ho_blob_read(const char *root, const struct kl_ho_entry *e, void **ret, s
 			continue;
 		if (node_data(root, de->d_name, (size_t)e->len, &data, &len, NULL) < 0 || len != e->len)
 			continue;
-		if (!EVP_Digest(data, len, md, NULL, EVP_sha256(), NULL))
-			return kl_fail(err, -EIO, "OpenSSL SHA-256 failed");
+		if (kl_digest_sha256(data, len, md, err) < 0)
+			return -EIO;
 		if (memcmp(md, e->sha256, 32) != 0)
 			continue;
 		*ret = TAKE_PTR(data);
@@ -196,8 +197,8 @@ int kl_ho_entry_check(const char *root, const struct kl_ho_entry *e, struct kl_e
 	if (e->digest_alg != KL_HO_DIGEST_SHA256)
 		return 0;
 	if (e->type == KL_HO_BLOB && e->storage == KL_HO_INLINE) {
-		if (!EVP_Digest(e->data, (size_t)e->len, md, NULL, EVP_sha256(), NULL))
-			return kl_fail(err, -EIO, "OpenSSL SHA-256 failed");
+		if (kl_digest_sha256(e->data, (size_t)e->len, md, err) < 0)
+			return -EIO;
 	} else if (e->type == KL_HO_BLOB) {
 		void *bytes = NULL;
 		size_t len;

@@ -9,7 +9,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
-#include <openssl/evp.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -22,6 +21,7 @@
 #include "cli.h"
 #include "cmdline.h"
 #include "decompress.h"
+#include "digest.h"
 #include "fileio.h"
 #include "handoff-io.h"
 #include "initramfs.h"
@@ -263,6 +263,7 @@ static bool named_by_options(const struct kl_opts *o, const char *name)
 
 static int add_blob(struct kl_ctx *c, const char *name, const char *kind, void *bytes, size_t len)
 {
+	struct kl_err err = { { 0 } };
 	struct kl_blob *b;
 
 	if (c->nr_blobs == KL_BLOBS_MAX) {
@@ -275,8 +276,8 @@ static int add_blob(struct kl_ctx *c, const char *name, const char *kind, void *
 	snprintf(b->name, sizeof(b->name), "%s", name);
 	snprintf(b->kind, sizeof(b->kind), "%s", kind);
 	c->blob_bytes[c->nr_blobs++] = bytes; /* freed with the context from here on */
-	if (!EVP_Digest(bytes, len, b->sha256, NULL, EVP_sha256(), NULL)) {
-		say("OpenSSL SHA-256 failed");
+	if (kl_digest_sha256(bytes, len, b->sha256, &err) < 0) {
+		say("%s", err.msg);
 		return -EIO;
 	}
 	return 0;

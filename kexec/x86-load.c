@@ -13,7 +13,6 @@
  * command line below 4 GiB so the 32-bit cmd_line_ptr reaches them.
  */
 #include <inttypes.h>
-#include <openssl/evp.h>
 #include <stdlib.h>
 #include <string.h>
 #include <zlib.h>
@@ -25,6 +24,7 @@
 #include "bzimage.h"
 #include "cmdline.h"
 #include "decompress.h"
+#include "digest.h"
 #include "elf.h"
 #include "handoff.h"
 #include "log.h"
@@ -537,8 +537,8 @@ static int finish_plan(struct kl_freeset *fs, const struct x86_image *img,
 		/* Digests are computed now, in user space; the purgatory only
 		 * re-checks them. */
 		if (o->verify == KL_VERIFY_SHA256 &&
-		    !EVP_Digest(s->buf, len, pp.seg[i].sha256, NULL, EVP_sha256(), NULL))
-			return kl_fail(err, -EIO, "OpenSSL SHA-256 failed");
+		    kl_digest_sha256(s->buf, len, pp.seg[i].sha256, err) < 0)
+			return -EIO;
 		if (o->verify == KL_VERIFY_CRC32C)
 			kl_put_le32(pp.seg[i].sha256, s->crc32c_known && len == s->bufsz ? s->crc32c : kl_crc32c(s->buf, len));
 		if (o->corrupt_digest && !strcmp(s->name, "kernel"))
