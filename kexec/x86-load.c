@@ -345,122 +345,134 @@ static void image_from_bzimage(struct x86_image *img, const struct kl_bzimage *z
 }
 
 /* Place and fill initrd, boot_params and purgatory; finish the plan. */
-static int finish_plan(struct kl_freeset *fs, const struct x86_image *img,
-		       const struct kl_sysinfo *si, const struct kl_load_opts *o,
-		       struct kl_plan *plan, struct kl_err *err)
+/* The initrd: top-down below what the kernel can reach (anywhere with
+ * XLF_CAN_BE_LOADED_ABOVE_4G); its bytes are the caller's. */
+static int place_initrd(struct kl_freeset *fs, const struct x86_image *img, const struct kl_load_opts *o,
+			struct kl_plan *plan, uint64_t *ret_addr, struct kl_err *err)
 {
-	size_t blob_len = (size_t)kl_purgatory_blob_size;
-	uint64_t initrd_addr = 0, params_addr, purg_addr, initrd_max;
-	char initrd_what[300];
-	size_t params_len, cmd_off, sd_off, i;
-	struct kl_purg_params pp = { 0 };
-	_cleanup_free_ char *cmdline = NULL;
-	struct kl_memmap e820 = { 0 };
-	struct kl_handoff table = { 0 };
-	void *table_buf = NULL;
-	size_t table_len = 0;
-	uint64_t blob_addr[KL_BLOBS_MAX];
-	struct handoff_nodes ho = { 0 };
-	uint8_t *buf;
+	uint64_t max = img->above_4g ? limit(UINT64_MAX, o) : limit((uint64_t)img->initrd_addr_max + 1, o);
+	char what[300];
 	int r;
 
-	r = kl_cmdline_build(o->reuse_cmdline, o->cmdline, img->cmdline_size, &cmdline, err);
+	*ret_addr = 0;
+	if (!o->initrd_len)
+		return 0;
+	snprintf(what, sizeof(what), "initrd%s%s", o->initrd_path ? " " : "", o->initrd_path ? o->initrd_path : "");
+	r = place(fs, what,
+		  &(struct kl_place_req){ .size = kl_align_up(o->initrd_len, KL_PAGE_SIZE), .min = floor_min(o),
+					  .max = max, .top_down = true },
+		  ret_addr, err);
 	if (r < 0)
 		return r;
+	r = kl_plan_borrow(plan, "initrd", o->initrd, o->initrd_len, *ret_addr, o->initrd_len, err);
+	if (r < 0)
+		return r;
+	plan->seg[plan->nr_segments - 1].crc32c_known = o->initrd_crc32c_known;
+	plan->seg[plan->nr_segments - 1].crc32c = o->initrd_crc32c;
+	return 0;
+}
 
-	if (o->initrd_len) {
-		initrd_max = img->above_4g ? limit(UINT64_MAX, o)
-					   : limit((uint64_t)img->initrd_addr_max + 1, o);
-		snprintf(initrd_what, sizeof(initrd_what), "initrd%s%s", o->initrd_path ? " " : "",
-			 o->initrd_path ? o->initrd_path : "");
-		r = place(fs, initrd_what,
-			  &(struct kl_place_req){ .size = kl_align_up(o->initrd_len, KL_PAGE_SIZE),
-						  .min = floor_min(o), .max = initrd_max, .top_down = true },
-			  &initrd_addr, err);
-		if (r < 0)
-			return r;
-		r = kl_plan_borrow(plan, "initrd", o->initrd, o->initrd_len, initrd_addr, o->initrd_len, err);
-		if (r < 0)
-			return r;
-		plan->seg[plan->nr_segments - 1].crc32c_known = o->initrd_crc32c_known;
-		plan->seg[plan->nr_segments - 1].crc32c = o->initrd_crc32c;
-	}
+/* Blobs: one segment, each blob page aligned, anywhere in RAM (an
+ * indirect setup_data node holds a 64-bit address); ret_addr[i] is where
+ * blob i lands. */
+static int place_blobs(struct kl_freeset *fs, const struct kl_load_opts *o, struct kl_plan *plan,
+		       uint64_t ret_addr[KL_BLOBS_MAX], struct kl_err *err)
+{
+	uint64_t total = 0, off[KL_BLOBS_MAX], at;
+	uint8_t *buf;
+	size_t i;
+	int r;
 
-	/* Blobs: one segment, each blob page aligned, anywhere in RAM (an
-	 * indirect setup_data node holds a 64-bit address). */
 	if (o->nr_blobs > KL_BLOBS_MAX)
 		return kl_fail(err, -E2BIG, "more than %d handoff blobs", KL_BLOBS_MAX);
-	if (o->nr_blobs) {
-		uint64_t total = 0, off[KL_BLOBS_MAX], at;
-
-		for (i = 0; i < o->nr_blobs; i++) {
-			off[i] = total;
-			total += kl_align_up(KL_MAX(o->blobs[i].len, (uint64_t)1), KL_PAGE_SIZE);
-		}
-		r = place(fs, "handoff blobs",
-			  &(struct kl_place_req){ .size = total, .min = floor_min(o), .max = limit(UINT64_MAX, o),
-						  .top_down = true },
-			  &at, err);
-		if (r < 0)
-			return r;
-		for (i = 0; i < o->nr_blobs; i++)
-			blob_addr[i] = at + off[i];
-		if (o->nr_blobs == 1 && o->blobs[0].len) {
-			/* one blob is the segment: no copy of what may be a
-			 * large file (kexec_load zero-fills up to the page) */
-			r = kl_plan_borrow(plan, "handoff", o->blobs[0].data, (size_t)o->blobs[0].len, at,
-					   (size_t)total, err);
-		} else {
-			buf = calloc(1, (size_t)total);
-			if (!buf)
-				return -ENOMEM;
-			for (i = 0; i < o->nr_blobs; i++)
-				memcpy(buf + off[i], o->blobs[i].data, (size_t)o->blobs[i].len);
-			r = kl_plan_add(plan, "handoff", buf, (size_t)total, at, (size_t)total, err);
-		}
-		if (r < 0)
-			return r;
+	if (!o->nr_blobs)
+		return 0;
+	for (i = 0; i < o->nr_blobs; i++) {
+		off[i] = total;
+		total += kl_align_up(KL_MAX(o->blobs[i].len, (uint64_t)1), KL_PAGE_SIZE);
 	}
+	r = place(fs, "handoff blobs",
+		  &(struct kl_place_req){ .size = total, .min = floor_min(o), .max = limit(UINT64_MAX, o),
+					  .top_down = true },
+		  &at, err);
+	if (r < 0)
+		return r;
+	for (i = 0; i < o->nr_blobs; i++)
+		ret_addr[i] = at + off[i];
+	if (o->nr_blobs == 1 && o->blobs[0].len) {
+		/* one blob is the segment: no copy of what may be a large
+		 * file (kexec_load zero-fills up to the page) */
+		return kl_plan_borrow(plan, "handoff", o->blobs[0].data, (size_t)o->blobs[0].len, at, (size_t)total,
+				      err);
+	}
+	buf = calloc(1, (size_t)total);
+	if (!buf)
+		return -ENOMEM;
+	for (i = 0; i < o->nr_blobs; i++)
+		memcpy(buf + off[i], o->blobs[i].data, (size_t)o->blobs[i].len);
+	return kl_plan_add(plan, "handoff", buf, (size_t)total, at, (size_t)total, err);
+}
 
-	/* The new kernel's e820: the firmware's, with every preserved range
-	 * marked pmem or reserved so it never takes them for RAM. */
+/* The new kernel's e820: the firmware's, with every preserved range marked
+ * pmem or reserved so it never takes them for RAM.  With EFI handed over
+ * (efi not NULL), the runtime regions the firmware's map calls RAM
+ * (boot-services and loader memory the running kernel marked runtime,
+ * e.g. the memory attributes table) stay reserved, as the running kernel
+ * keeps them. */
+static int build_e820(const struct kl_sysinfo *si, const struct kl_efi_runtime *efi, const struct kl_load_opts *o,
+		      struct kl_memmap *e820)
+{
+	size_t i;
+	int r;
+
 	for (i = 0; i < si->firmware.n; i++) {
-		r = kl_memmap_add(&e820, si->firmware.e[i].r.start, si->firmware.e[i].r.size, si->firmware.e[i].type);
+		r = kl_memmap_add(e820, si->firmware.e[i].r.start, si->firmware.e[i].r.size, si->firmware.e[i].type);
 		if (r < 0)
-			goto out;
+			return r;
 	}
-	/* With EFI handed over, the runtime regions the firmware's map calls
-	 * RAM (boot-services and loader memory the running kernel marked
-	 * runtime, e.g. the memory attributes table) stay reserved, as the
-	 * running kernel keeps them. */
-	ho.efi = efi_handover(si, o, &ho.efi_desc_size);
-	for (i = 0; ho.efi && i < ho.efi->n; i++) {
-		const struct kl_efi_region *g = &ho.efi->map[i];
+	for (i = 0; efi && i < efi->n; i++) {
+		const struct kl_efi_region *g = &efi->map[i];
 
 		if (g->type < KL_EFI_LOADER_CODE || g->type > KL_EFI_CONVENTIONAL_MEMORY ||
 		    g->type == KL_EFI_RUNTIME_SERVICES_CODE || g->type == KL_EFI_RUNTIME_SERVICES_DATA ||
 		    g->pages > (UINT64_MAX - g->phys) / KL_PAGE_SIZE)
 			continue;
-		r = kl_memmap_carve(&e820, &(struct kl_range){ g->phys, g->pages * KL_PAGE_SIZE }, KL_MEM_RESERVED);
+		r = kl_memmap_carve(e820, &(struct kl_range){ g->phys, g->pages * KL_PAGE_SIZE }, KL_MEM_RESERVED);
 		if (r < 0)
-			goto out;
+			return r;
 	}
 	for (i = 0; i < o->nr_preserve; i++) {
+		const struct kl_preserve *pr = &o->preserve[i];
+
+		r = kl_memmap_carve(e820, &(struct kl_range){ pr->start, pr->size },
+				    pr->keep == KL_HO_KEEP_PMEM ? KL_MEM_PRAM : KL_MEM_RESERVED);
+		if (r < 0)
+			return r;
+	}
+	return 0;
+}
+
+/* The handoff table (kexec-handoff(5)): every preserved range, then every
+ * blob at the address place_blobs() gave it.  No entries: no table. */
+static int encode_handoff(const struct kl_load_opts *o, const uint64_t *blob_addr, void **ret, size_t *ret_len,
+			  struct kl_err *err)
+{
+	struct kl_handoff table = { 0 };
+	size_t i;
+	int r = 0;
+
+	*ret = NULL;
+	*ret_len = 0;
+	for (i = 0; i < o->nr_preserve && r == 0; i++) {
 		const struct kl_preserve *pr = &o->preserve[i];
 		struct kl_ho_entry he = { .type = KL_HO_REGION, .start = pr->start, .size = pr->size,
 					  .keep = pr->keep, .digest_alg = pr->digest_alg };
 
-		r = kl_memmap_carve(&e820, &(struct kl_range){ pr->start, pr->size },
-				    pr->keep == KL_HO_KEEP_PMEM ? KL_MEM_PRAM : KL_MEM_RESERVED);
-		if (r < 0)
-			goto out;
 		memcpy(he.sha256, pr->sha256, 32);
 		snprintf(he.name, sizeof(he.name), "%s", pr->name);
 		r = kl_handoff_add(&table, &he, err);
-		if (r < 0)
-			goto out;
 	}
-	for (i = 0; i < o->nr_blobs; i++) {
+	for (i = 0; i < o->nr_blobs && r == 0; i++) {
 		const struct kl_blob *b = &o->blobs[i];
 		struct kl_ho_entry he = { .type = KL_HO_BLOB, .storage = KL_HO_IN_MEMORY, .phys = blob_addr[i],
 					  .len = b->len, .digest_alg = KL_HO_DIGEST_SHA256 };
@@ -469,93 +481,149 @@ static int finish_plan(struct kl_freeset *fs, const struct x86_image *img,
 		snprintf(he.name, sizeof(he.name), "%s", b->name);
 		snprintf(he.kind, sizeof(he.kind), "%s", b->kind);
 		r = kl_handoff_add(&table, &he, err);
-		if (r < 0)
-			goto out;
 	}
-	if (table.n) {
-		r = kl_handoff_encode(&table, &table_buf, &table_len, err);
-		if (r < 0)
-			goto out;
-	}
-	ho.table = table_buf;
-	ho.table_len = table_len;
-	ho.blobs = o->blobs;
-	ho.blob_addr = blob_addr;
-	ho.nr_blobs = o->nr_blobs;
-	plan->efi_regions = ho.efi ? ho.efi->n : 0;
-	params_len = params_layout(&e820, strlen(cmdline), &ho, &cmd_off, &sd_off);
-	r = place(fs, "boot parameters",
-		  &(struct kl_place_req){ .size = kl_align_up(params_len, KL_PAGE_SIZE), .min = floor_min(o),
-					  .max = limit(FOUR_GIB, o), .top_down = true },
-		  &params_addr, err);
-	if (r < 0)
-		goto out;
-	buf = calloc(1, params_len);
-	r = -ENOMEM;
-	if (!buf)
-		goto out;
-	build_params(buf, params_addr, img, si, &e820, o, cmdline, initrd_addr, o->initrd_len, &ho);
-	r = kl_plan_add(plan, "params", buf, params_len, params_addr, params_len, err);
-	kl_memmap_free(&e820);
+	if (r == 0 && table.n)
+		r = kl_handoff_encode(&table, ret, ret_len, err);
 	kl_handoff_free(&table);
-	free(table_buf);
-	table_buf = NULL;
-	if (r < 0)
-		return r;
+	return r;
+}
 
-	r = place(fs, "purgatory",
-		  &(struct kl_place_req){ .size = kl_align_up(blob_len, KL_PAGE_SIZE), .min = floor_min(o),
+/* boot_params, the command line and the setup_data chain: one segment
+ * below 4 GiB (the 32-bit boot protocol's pointers reach only there). */
+static int place_params(struct kl_freeset *fs, const struct x86_image *img, const struct kl_sysinfo *si,
+			const struct kl_load_opts *o, const char *cmdline, uint64_t initrd_addr,
+			const struct kl_memmap *e820, const struct handoff_nodes *ho, struct kl_plan *plan,
+			uint64_t *ret_addr, struct kl_err *err)
+{
+	size_t len, cmd_off, sd_off;
+	uint8_t *buf;
+	int r;
+
+	len = params_layout(e820, strlen(cmdline), ho, &cmd_off, &sd_off);
+	r = place(fs, "boot parameters",
+		  &(struct kl_place_req){ .size = kl_align_up(len, KL_PAGE_SIZE), .min = floor_min(o),
 					  .max = limit(FOUR_GIB, o), .top_down = true },
-		  &purg_addr, err);
+		  ret_addr, err);
 	if (r < 0)
 		return r;
+	buf = calloc(1, len);
+	if (!buf)
+		return -ENOMEM;
+	build_params(buf, *ret_addr, img, si, e820, o, cmdline, initrd_addr, o->initrd_len, ho);
+	return kl_plan_add(plan, "params", buf, len, *ret_addr, len, err);
+}
 
-	kl_debug_time("segments placed; computing digests");
-	/* The parameter block: digests of every other segment, entry, UART. */
-	pp.magic = KL_PURG_MAGIC;
-	pp.version = KL_PURG_VERSION;
-	pp.size = sizeof(pp);
-	pp.entry = img->kernel_entry;
-	pp.rsi = params_addr;
-	pp.flags = (o->verify == KL_VERIFY_SHA256 ? KL_PURG_F_VERIFY_SHA256 : 0) |
-		   (o->verify == KL_VERIFY_CRC32C ? KL_PURG_F_VERIFY_CRC32C : 0) |
-		   (o->console_serial ? KL_PURG_F_SERIAL : 0);
-	pp.serial_port = o->serial_port;
-	pp.serial_baud = o->serial_baud;
+/* The purgatory's parameter block (purgatory/params.h): the entry point,
+ * boot_params, the UART, and what to check of every other segment, with
+ * the digests computed now, in user space (the purgatory only re-checks
+ * them). */
+static int fill_purgatory_params(const struct x86_image *img, const struct kl_load_opts *o,
+				 const struct kl_plan *plan, uint64_t params_addr, struct kl_purg_params *pp,
+				 struct kl_err *err)
+{
+	size_t i;
+
+	memset(pp, 0, sizeof(*pp)); /* padding too: the block is checksummed whole */
+	pp->magic = KL_PURG_MAGIC;
+	pp->version = KL_PURG_VERSION;
+	pp->size = sizeof(*pp);
+	pp->entry = img->kernel_entry;
+	pp->rsi = params_addr;
+	pp->flags = (o->verify == KL_VERIFY_SHA256 ? KL_PURG_F_VERIFY_SHA256 : 0) |
+		    (o->verify == KL_VERIFY_CRC32C ? KL_PURG_F_VERIFY_CRC32C : 0) |
+		    (o->console_serial ? KL_PURG_F_SERIAL : 0);
+	pp->serial_port = o->serial_port;
+	pp->serial_baud = o->serial_baud;
 	for (i = 0; i < plan->nr_segments; i++) {
 		const struct kl_segment *s = &plan->seg[i];
-
 		size_t len = s->bufsz;
 
 		/* testing: as if the segment's last word, just before its
 		 * zeros, had been overwritten after the load */
 		if (o->corrupt_zeros && s->zero_tail && len >= 8)
 			len -= 8;
-		pp.seg[i].addr = s->mem;
-		pp.seg[i].len = len;
-		pp.seg[i].zero_len = s->zero_tail ? s->memsz - len : 0;
-		/* Digests are computed now, in user space; the purgatory only
-		 * re-checks them. */
-		if (o->verify == KL_VERIFY_SHA256 &&
-		    kl_digest_sha256(s->buf, len, pp.seg[i].sha256, err) < 0)
+		pp->seg[i].addr = s->mem;
+		pp->seg[i].len = len;
+		pp->seg[i].zero_len = s->zero_tail ? s->memsz - len : 0;
+		if (o->verify == KL_VERIFY_SHA256 && kl_digest_sha256(s->buf, len, pp->seg[i].sha256, err) < 0)
 			return -EIO;
 		if (o->verify == KL_VERIFY_CRC32C)
-			kl_put_le32(pp.seg[i].sha256, s->crc32c_known && len == s->bufsz ? s->crc32c : kl_crc32c(s->buf, len));
+			kl_put_le32(pp->seg[i].sha256,
+				    s->crc32c_known && len == s->bufsz ? s->crc32c : kl_crc32c(s->buf, len));
 		if (o->corrupt_digest && !strcmp(s->name, "kernel"))
-			pp.seg[i].sha256[0] ^= 1;
+			pp->seg[i].sha256[0] ^= 1;
 	}
-	pp.nr_segments = (uint16_t)plan->nr_segments;
-	pp.checksum = (uint32_t)crc32(0L, (const Bytef *)&pp, sizeof(pp));
+	pp->nr_segments = (uint16_t)plan->nr_segments;
+	pp->checksum = (uint32_t)crc32(0L, (const Bytef *)pp, sizeof(*pp));
+	return 0;
+}
 
-	buf = malloc(blob_len);
-	if (!buf)
-		return -ENOMEM;
-	memcpy(buf, kl_purgatory_blob, blob_len);
-	memcpy(buf + KL_PURG_PARAMS_OFFSET, &pp, sizeof(pp));
-	r = kl_plan_add(plan, "purgatory", buf, blob_len, purg_addr, blob_len, err);
+/* The purgatory, last: its parameter block covers every other segment. */
+static int place_purgatory(struct kl_freeset *fs, const struct x86_image *img, const struct kl_load_opts *o,
+			   uint64_t params_addr, struct kl_plan *plan, uint64_t *ret_addr, struct kl_err *err)
+{
+	size_t len = (size_t)kl_purgatory_blob_size;
+	struct kl_purg_params pp;
+	uint8_t *buf;
+	int r;
+
+	r = place(fs, "purgatory",
+		  &(struct kl_place_req){ .size = kl_align_up(len, KL_PAGE_SIZE), .min = floor_min(o),
+					  .max = limit(FOUR_GIB, o), .top_down = true },
+		  ret_addr, err);
 	if (r < 0)
 		return r;
+	kl_debug_time("segments placed; computing digests");
+	r = fill_purgatory_params(img, o, plan, params_addr, &pp, err);
+	if (r < 0)
+		return r;
+	buf = malloc(len);
+	if (!buf)
+		return -ENOMEM;
+	memcpy(buf, kl_purgatory_blob, len);
+	memcpy(buf + KL_PURG_PARAMS_OFFSET, &pp, sizeof(pp));
+	return kl_plan_add(plan, "purgatory", buf, len, *ret_addr, len, err);
+}
 
+/* Everything after the kernel's segments, in placement order: initrd,
+ * blobs, boot parameters (with e820 and the handoff table), purgatory. */
+static int finish_plan(struct kl_freeset *fs, const struct x86_image *img,
+		       const struct kl_sysinfo *si, const struct kl_load_opts *o,
+		       struct kl_plan *plan, struct kl_err *err)
+{
+	uint64_t initrd_addr = 0, params_addr = 0, purg_addr = 0, blob_addr[KL_BLOBS_MAX] = { 0 };
+	_cleanup_free_ char *cmdline = NULL;
+	_cleanup_free_ void *table = NULL;
+	struct kl_memmap e820 = { 0 };
+	struct handoff_nodes ho = { 0 };
+	size_t table_len = 0;
+	int r;
+
+	r = kl_cmdline_build(o->reuse_cmdline, o->cmdline, img->cmdline_size, &cmdline, err);
+	if (r == 0)
+		r = place_initrd(fs, img, o, plan, &initrd_addr, err);
+	if (r == 0)
+		r = place_blobs(fs, o, plan, blob_addr, err);
+	if (r < 0)
+		return r;
+	ho.efi = efi_handover(si, o, &ho.efi_desc_size);
+	r = build_e820(si, ho.efi, o, &e820);
+	if (r == 0)
+		r = encode_handoff(o, blob_addr, &table, &table_len, err);
+	if (r == 0) {
+		ho.table = table;
+		ho.table_len = table_len;
+		ho.blobs = o->blobs;
+		ho.blob_addr = blob_addr;
+		ho.nr_blobs = o->nr_blobs;
+		plan->efi_regions = ho.efi ? ho.efi->n : 0;
+		r = place_params(fs, img, si, o, cmdline, initrd_addr, &e820, &ho, plan, &params_addr, err);
+	}
+	kl_memmap_free(&e820);
+	if (r == 0)
+		r = place_purgatory(fs, img, o, params_addr, plan, &purg_addr, err);
+	if (r < 0)
+		return r;
 	plan->syscall = KL_SYSCALL_LOAD;
 	plan->entry = purg_addr;
 	plan->kernel_entry = img->kernel_entry;
@@ -565,11 +633,6 @@ static int finish_plan(struct kl_freeset *fs, const struct x86_image *img,
 	plan->flags = KL_KEXEC_ARCH_X86_64;
 	plan->cmdline = TAKE_PTR(cmdline);
 	return 0;
-out:
-	kl_memmap_free(&e820);
-	kl_handoff_free(&table);
-	free(table_buf);
-	return r;
 }
 
 /*
