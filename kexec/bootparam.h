@@ -150,6 +150,53 @@ struct kl_bp_layout {
 	uint8_t pad9[276];
 } __attribute__((packed));
 
+/* The records boot_params points at (arch/x86/include/uapi/asm/
+ * bootparam.h, asm/efi.h, the UEFI spec), written by field name through
+ * util.h's little-endian helpers.  Each size is pinned. */
+struct kl_boot_e820_entry {
+	uint64_t addr, size;
+	uint32_t type;
+} __attribute__((packed));
+
+struct kl_setup_data { /* a node's header; its len bytes of data follow */
+	uint64_t next;    /* physical address of the next node, 0 at the end */
+	uint32_t type;    /* KL_SETUP_* */
+	uint32_t len;
+} __attribute__((packed));
+
+struct kl_setup_indirect { /* the data of a KL_SETUP_INDIRECT node */
+	uint32_t type;     /* the inner type sysfs shows */
+	uint32_t reserved;
+	uint64_t len, addr; /* the bytes, kept reserved by the new kernel */
+} __attribute__((packed));
+
+struct kl_efi_setup_data { /* the data of a KL_SETUP_EFI node */
+	uint64_t fw_vendor;
+	uint64_t unused;
+	uint64_t tables;
+	uint64_t smbios;
+	uint64_t reserved[8];
+} __attribute__((packed));
+
+struct kl_efi_memory_desc { /* efi_memory_desc_t, version 1 */
+	uint32_t type;
+	uint32_t pad;
+	uint64_t phys_addr, virt_addr, num_pages, attribute;
+} __attribute__((packed));
+
+_Static_assert(sizeof(struct kl_boot_e820_entry) == KL_BP_E820_ENTRY_SIZE, "e820 entries are 20 bytes");
+_Static_assert(sizeof(struct kl_setup_data) == KL_SETUP_DATA_HDR_SIZE, "a setup_data header is 16 bytes");
+_Static_assert(sizeof(struct kl_setup_indirect) == KL_SETUP_INDIRECT_SIZE &&
+		       offsetof(struct kl_setup_indirect, addr) == 16,
+	       "setup_indirect is 24 bytes");
+_Static_assert(sizeof(struct kl_efi_setup_data) == KL_EFI_SETUP_SIZE &&
+		       offsetof(struct kl_efi_setup_data, tables) == 16 && offsetof(struct kl_efi_setup_data, smbios) == 24,
+	       "efi_setup_data is 96 bytes");
+_Static_assert(sizeof(struct kl_efi_memory_desc) == KL_EFI_MEMDESC_MIN &&
+		       offsetof(struct kl_efi_memory_desc, phys_addr) == 8 &&
+		       offsetof(struct kl_efi_memory_desc, attribute) == 32,
+	       "efi_memory_desc_t is 40 bytes");
+
 #define KL_BP_PIN(field, off)                                                  \
 	_Static_assert(offsetof(struct kl_bp_layout, field) == (off), #field)
 KL_BP_PIN(acpi_rsdp_addr, KL_BP_ACPI_RSDP_ADDR);

@@ -132,9 +132,11 @@ static void copy_platform_fields(uint8_t *bp, const struct kl_sysinfo *si, const
 
 static void put_e820(uint8_t *p, const struct kl_mem_entry *e)
 {
-	kl_put_le64(p, e->r.start);
-	kl_put_le64(p + 8, e->r.size);
-	kl_put_le32(p + 16, e->type);
+	struct kl_boot_e820_entry *d = (struct kl_boot_e820_entry *)p;
+
+	kl_put_le64(&d->addr, e->r.start);
+	kl_put_le64(&d->size, e->r.size);
+	kl_put_le32(&d->type, e->type);
 }
 
 /* Size of the params segment: boot_params, command line, setup_data nodes
@@ -179,7 +181,7 @@ static const struct kl_efi_runtime *efi_handover(const struct kl_sysinfo *si, co
 	return &si->efi_rt;
 }
 
-#define INDIRECT_NODE_SIZE kl_align_up(KL_SETUP_DATA_HDR_SIZE + KL_SETUP_INDIRECT_SIZE, 16)
+#define INDIRECT_NODE_SIZE kl_align_up(sizeof(struct kl_setup_data) + sizeof(struct kl_setup_indirect), 16)
 
 /* boot_params, command line, then setup_data nodes: SETUP_E820_EXT (when
  * more than 128 entries), SETUP_RNG_SEED, the handoff table (when any),
@@ -192,13 +194,13 @@ static size_t params_layout(const struct kl_memmap *e820, size_t cmdline_len, co
 	size_t n = e820_ext_count(e820), end = sd;
 
 	if (n)
-		end += kl_align_up(KL_SETUP_DATA_HDR_SIZE + n * KL_BP_E820_ENTRY_SIZE, 16);
-	end += kl_align_up(KL_SETUP_DATA_HDR_SIZE + KL_RNG_SEED_SIZE, 16);
+		end += kl_align_up(sizeof(struct kl_setup_data) + n * sizeof(struct kl_boot_e820_entry), 16);
+	end += kl_align_up(sizeof(struct kl_setup_data) + KL_RNG_SEED_SIZE, 16);
 	if (ho->table_len)
-		end += kl_align_up(KL_SETUP_DATA_HDR_SIZE + ho->table_len, 16);
+		end += kl_align_up(sizeof(struct kl_setup_data) + ho->table_len, 16);
 	end += ho->nr_blobs * INDIRECT_NODE_SIZE;
 	if (ho->efi) /* the SETUP_EFI node, then the runtime map */
-		end += kl_align_up(KL_SETUP_DATA_HDR_SIZE + KL_EFI_SETUP_SIZE, 16) +
+		end += kl_align_up(sizeof(struct kl_setup_data) + sizeof(struct kl_efi_setup_data), 16) +
 		       ho->efi->n * (size_t)ho->efi_desc_size;
 	*ret_cmdline_off = cmd;
 	*ret_sd_off = sd;
@@ -211,14 +213,14 @@ static size_t params_layout(const struct kl_memmap *e820, size_t cmdline_len, co
  * 16-byte aligned, as params_layout() counts them.  Returns its data. */
 static uint8_t *add_node(uint8_t *bp, uint64_t addr, size_t *prev_next, size_t *off, uint32_t type, uint32_t len)
 {
-	uint8_t *node = bp + *off;
+	struct kl_setup_data *node = (struct kl_setup_data *)(bp + *off);
 
 	kl_put_le64(bp + *prev_next, addr + *off);
-	kl_put_le32(node + 8, type);
-	kl_put_le32(node + 12, len);
-	*prev_next = *off; /* "next" is the node's first field */
-	*off += kl_align_up(KL_SETUP_DATA_HDR_SIZE + (size_t)len, 16);
-	return node + KL_SETUP_DATA_HDR_SIZE;
+	kl_put_le32(&node->type, type);
+	kl_put_le32(&node->len, len);
+	*prev_next = *off + offsetof(struct kl_setup_data, next);
+	*off += kl_align_up(sizeof(*node) + (size_t)len, 16);
+	return (uint8_t *)(node + 1);
 }
 
 static int build_params(uint8_t *buf, uint64_t addr, const struct x86_image *img,
@@ -276,9 +278,9 @@ static int build_params(uint8_t *buf, uint64_t addr, const struct x86_image *img
 	n = e820_ext_count(e820);
 	if (n) {
 		data = add_node(bp, addr, &prev_next_field, &sd_off, KL_SETUP_E820_EXT,
-				(uint32_t)(n * KL_BP_E820_ENTRY_SIZE));
+				(uint32_t)(n * sizeof(struct kl_boot_e820_entry)));
 		for (i = 0; i < n; i++)
-			put_e820(data + i * KL_BP_E820_ENTRY_SIZE, &e820->e[KL_BP_E820_MAX + i]);
+			put_e820(data + i * sizeof(struct kl_boot_e820_entry), &e820->e[KL_BP_E820_MAX + i]);
 	}
 	data = add_node(bp, addr, &prev_next_field, &sd_off, KL_SETUP_RNG_SEED, KL_RNG_SEED_SIZE);
 	memcpy(data, o->rng_seed, KL_RNG_SEED_SIZE);
@@ -291,32 +293,37 @@ static int build_params(uint8_t *buf, uint64_t addr, const struct x86_image *img
 	for (i = 0; i < ho->nr_blobs; i++) {
 		/* the new kernel memblock-reserves [addr, addr+len) of an
 		 * indirect node and shows its bytes in sysfs */
-		data = add_node(bp, addr, &prev_next_field, &sd_off, KL_SETUP_INDIRECT, KL_SETUP_INDIRECT_SIZE);
-		kl_put_le32(data, KL_HO_BLOB_SETUP_TYPE);
-		kl_put_le64(data + 8, ho->blobs[i].len);
-		kl_put_le64(data + 16, ho->blob_addr[i]);
+		struct kl_setup_indirect *ind = (struct kl_setup_indirect *)add_node(
+			bp, addr, &prev_next_field, &sd_off, KL_SETUP_INDIRECT, sizeof(*ind));
+
+		kl_put_le32(&ind->type, KL_HO_BLOB_SETUP_TYPE);
+		kl_put_le64(&ind->len, ho->blobs[i].len);
+		kl_put_le64(&ind->addr, ho->blob_addr[i]);
 	}
 	if (ho->efi) {
 		const struct kl_efi_runtime *rt = ho->efi;
 		uint8_t *ei = bp + KL_BP_EFI_INFO, *map;
+		struct kl_efi_setup_data *esd;
 		uint64_t map_addr;
 
-		data = add_node(bp, addr, &prev_next_field, &sd_off, KL_SETUP_EFI, KL_EFI_SETUP_SIZE);
-		kl_put_le64(data, rt->fw_vendor);
-		kl_put_le64(data + 16, rt->config_table);
-		kl_put_le64(data + 24, rt->smbios);
+		esd = (struct kl_efi_setup_data *)add_node(bp, addr, &prev_next_field, &sd_off, KL_SETUP_EFI,
+							   sizeof(*esd));
+		kl_put_le64(&esd->fw_vendor, rt->fw_vendor);
+		kl_put_le64(&esd->tables, rt->config_table);
+		kl_put_le64(&esd->smbios, rt->smbios);
 		/* the runtime map, in the firmware's descriptor size; the new
 		 * kernel memblock-reserves it (efi_memblock_x86_reserve_range) */
 		map = bp + sd_off;
 		map_addr = addr + sd_off;
 		for (i = 0; i < rt->n; i++) {
-			uint8_t *d = map + i * ho->efi_desc_size;
+			/* the firmware's descriptor size may exceed ours */
+			struct kl_efi_memory_desc *d = (struct kl_efi_memory_desc *)(map + i * ho->efi_desc_size);
 
-			kl_put_le32(d, rt->map[i].type);
-			kl_put_le64(d + 8, rt->map[i].phys);
-			kl_put_le64(d + 16, rt->map[i].virt);
-			kl_put_le64(d + 24, rt->map[i].pages);
-			kl_put_le64(d + 32, rt->map[i].attr);
+			kl_put_le32(&d->type, rt->map[i].type);
+			kl_put_le64(&d->phys_addr, rt->map[i].phys);
+			kl_put_le64(&d->virt_addr, rt->map[i].virt);
+			kl_put_le64(&d->num_pages, rt->map[i].pages);
+			kl_put_le64(&d->attribute, rt->map[i].attr);
 		}
 		/* efi_info as the running kernel got it, but with our map */
 		memcpy(ei, si->boot_params + KL_BP_EFI_INFO, KL_EFI_INFO_SIZE);
