@@ -8,6 +8,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "err.h"
 #include "handoff.h"
 
 /* Exit codes, as kexec-tools uses them. */
@@ -55,11 +56,12 @@ struct kl_opts {
 	bool test_corrupt_digest; /* testing: store a wrong digest for the kernel */
 	bool test_corrupt_zeros;  /* testing: a non-zero word in the kernel's zero tail */
 	const char *kernel; /* first non-option argument */
+	uint64_t given;     /* bit i: row i of cli.c's option table was given */
 };
 
-/* Parse argv.  On a usage error, returns -EINVAL and writes a one-line
- * reason to errbuf. */
-int kl_cli_parse(int argc, char **argv, struct kl_opts *ret, char *errbuf, size_t errlen);
+/* Parse argv.  On a usage error, returns -EINVAL with a one-line reason
+ * in err. */
+int kl_cli_parse(int argc, char **argv, struct kl_opts *ret, struct kl_err *err);
 
 /* Why this command needs kexec_load (an option the file syscall cannot
  * honour), or NULL. */

@@ -861,12 +861,12 @@ int kl_main(int argc, char **argv, const struct kl_sys *sys)
 
 	struct kl_opts o;
 	struct kl_ctx c = { .sys = sys, .o = &o, .kernel_fd = -1 };
-	char errbuf[256];
+	struct kl_err err = { { 0 } };
 	int r;
 
 	sigaction(SIGBUS, &sa, NULL);
-	if (kl_cli_parse(argc, argv, &o, errbuf, sizeof(errbuf)) < 0) {
-		say("%s", errbuf);
+	if (kl_cli_parse(argc, argv, &o, &err) < 0) {
+		say("%s", err.msg);
 		fprintf(stderr, "Try 'kexec --help' for more information.\n");
 		return KL_EXIT_USAGE;
 	}

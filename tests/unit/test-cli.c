@@ -21,10 +21,10 @@
 static struct kl_opts parse(int argc, const char **argv)
 {
 	struct kl_opts o;
-	char err[256];
+	struct kl_err err = { { 0 } };
 
-	if (kl_cli_parse(argc, (char **)argv, &o, err, sizeof(err)) < 0)
-		fail_msg("parse failed: %s", err);
+	if (kl_cli_parse(argc, (char **)argv, &o, &err) < 0)
+		fail_msg("parse failed: %s", err.msg);
 	return o;
 }
 
@@ -37,12 +37,12 @@ static struct kl_opts parse(int argc, const char **argv)
 static int parse_fails(int argc, const char **argv, const char *needle)
 {
 	struct kl_opts o;
-	char err[256] = "";
+	struct kl_err err = { { 0 } };
 
-	if (kl_cli_parse(argc, (char **)argv, &o, err, sizeof(err)) == 0)
+	if (kl_cli_parse(argc, (char **)argv, &o, &err) == 0)
 		return 0;
-	if (!strstr(err, needle))
-		fail_msg("error '%s' lacks '%s'", err, needle);
+	if (!strstr(err.msg, needle))
+		fail_msg("error '%s' lacks '%s'", err.msg, needle);
 	return 1;
 }
 
@@ -223,11 +223,43 @@ static void legacy_reasons(void **state)
 	assert_non_null(REASON("--console-serial", "-l", "K"));
 	assert_non_null(REASON("--noefi", "-l", "K"));
 	assert_non_null(REASON("-t", "elf-x86_64", "-l", "K"));
+	assert_null(REASON("-t", "bzImage64", "-l", "K"));
+	/* the type stored last decides */
+	assert_null(REASON("-t", "elf-x86_64", "-t", "bzImage64", "-l", "K"));
+	assert_non_null(REASON("-t", "bzImage", "--type=elf-x86_64", "-l", "K"));
+	assert_non_null(REASON("--verify=none", "-l", "K"));
+	assert_non_null(REASON("--serial-baud=9600", "-l", "K"));
+	assert_non_null(REASON("--test-corrupt-zeros", "-l", "K"));
+	assert_null(REASON("--reuse-cmdline", "--initrd=I", "--append=x", "-x", "-y", "-d", "-l", "K"));
 	assert_non_null(REASON("--preload-decompressed", "-l", "K"));
 	assert_non_null(REASON("--verify=sha256", "-l", "K"));
 	assert_non_null(REASON("--preserve=vm-ram:1G+64M", "-l", "K"));
 	assert_non_null(REASON("--handoff-file=s=/x", "-l", "K"));
 	assert_non_null(REASON("--handoff-from-previous", "-l", "K"));
+}
+
+/* --help is generated from the option table: lines fit 80 columns, and
+ * the note on kexec_load names what kl_cli_legacy_reason acts on. */
+static void help_from_table(void **state)
+{
+	char *text = NULL, *line, *nl;
+	size_t len = 0;
+	FILE *f = open_memstream(&text, &len);
+
+	(void)state;
+	assert_non_null(f);
+	kl_cli_usage(f);
+	assert_int_equal(fclose(f), 0);
+	for (line = text; (nl = strchr(line, '\n')); line = nl + 1)
+		if (nl - line > 80)
+			fail_msg("help line over 80 columns: %.*s", (int)(nl - line), line);
+	assert_non_null(strstr(text, "  -l, --load               load KERNEL for a later kexec -e\n"));
+	assert_non_null(strstr(text, "      --preserve=NAME:START+SIZE[:pmem|reserved][:nodigest]\n"
+				     "                           keep a range"));
+	assert_non_null(strstr(text, "  -h, -?, --help           print this help\n"));
+	assert_non_null(strstr(text, "honours (-t elf-x86_64, --mem-min,"));
+	assert_null(strstr(text, "--reuse-cmdline,"));
+	free(text);
 }
 
 /* ---- whole runs through a recording seam --------------------------------- */
@@ -515,6 +547,7 @@ int main(void)
 		cmocka_unit_test(values),
 		cmocka_unit_test(usage_errors),
 		cmocka_unit_test(legacy_reasons),
+		cmocka_unit_test(help_from_table),
 		cmocka_unit_test(exec_needs_a_loaded_kernel),
 		cmocka_unit_test(syscall_policy),
 		cmocka_unit_test(bad_input_loads_nothing),
