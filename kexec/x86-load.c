@@ -28,6 +28,7 @@
 #include "elf.h"
 #include "handoff.h"
 #include "log.h"
+#include "payload.h"
 #include "relocs.h"
 #include "util.h"
 #include "x86.h"
@@ -885,181 +886,218 @@ static bool has_word(const char *text, const char *word)
  * the relocation table appended to the ELF, as handle_relocations() in
  * arch/x86/boot/compressed/misc.c would, and a random physical slot.
  */
-static int load_bzimage_decompressed(const struct kl_sysinfo *si, const struct kl_load_opts *o,
-				     struct kl_plan *plan, struct kl_err *err)
-{
-	struct kl_freeset fs = { 0 };
+struct predecomp {
 	struct kl_bzimage z;
-	struct kl_elf_image e;
-	struct kl_relocs rel;
-	struct x86_image img = { .format = "bzImage64 (pre-decompressed)" };
-	uint64_t base, vbase = 0, span = 0, kaddr, kmax, delta = 0, align;
-	struct kl_reloc_region reg[KL_ELF_LOADS_MAX];
-	void *elf = NULL; /* owned: what we decompressed */
-	const uint8_t *elfp;
+	enum kl_comp comp;
+	void *elf;    /* owned: what we decompressed; NULL with the cache's */
 	uint8_t *src; /* the ELF, writable: relocated in place */
-	size_t elf_len, i;
-	enum kl_comp c;
+	size_t elf_len;
+	struct kl_elf_image e;
+	uint64_t base;  /* the lowest PT_LOAD's physical (link) address */
+	uint64_t vbase; /* its virtual address */
+	uint64_t span;  /* from base to the end of the last PT_LOAD, page aligned */
+	struct kl_reloc_region reg[KL_ELF_LOADS_MAX];
 	bool have_relocs, kaslr;
+	struct kl_relocs rel;
+	uint64_t delta; /* the virtual KASLR offset */
+};
+
+/* The payload as an ELF: from the preload cache, or decompressed now. */
+static int predecomp_payload(const struct kl_load_opts *o, struct predecomp *pd, struct kl_err *err)
+{
 	int r;
 
 	if (o->vmlinux && o->kernel_file_len > o->kernel_len)
-		r = kl_bzimage_parse_head(o->kernel, o->kernel_len, (size_t)o->kernel_file_len, &z, err);
+		r = kl_bzimage_parse_head(o->kernel, o->kernel_len, (size_t)o->kernel_file_len, &pd->z, err);
 	else
-		r = kl_bzimage_parse(o->kernel, o->kernel_len, &z, err);
+		r = kl_bzimage_parse(o->kernel, o->kernel_len, &pd->z, err);
 	if (r < 0)
 		return r;
-	if (!z.relocatable)
-		return kl_fail(err, -ENOEXEC, "--preload-decompressed needs a relocatable kernel (relocatable_kernel is 0)");
-	if (!z.payload_length)
-		return kl_fail(err, -ENOEXEC, "--preload-decompressed: the bzImage declares no payload");
 	/* only the head was read: the cache entry says what it was */
-	c = z.kernel ? kl_comp_detect(z.kernel + z.payload_offset, z.payload_length) : o->vmlinux_comp;
-	if (c == KL_COMP_NONE)
-		return kl_fail(err, -ENOEXEC, "--preload-decompressed: the payload's compression is not recognised");
+	r = kl_payload_check(&pd->z, o->vmlinux_comp, &pd->comp, err);
+	if (r < 0)
+		return kl_fail_prefix(err, r, "--preload-decompressed");
 	if (o->vmlinux) {
 		/* From the preload cache: decompressed ahead of time. */
-		elfp = o->vmlinux;
-		elf_len = o->vmlinux_len;
-	} else {
-		/* The kernel's own decompressor must fit its output within
-		 * init_size: much more is not a kernel but a decompression bomb. */
-		r = kl_decompress(c, z.kernel + z.payload_offset, z.payload_length,
-				  KL_MAX(2ULL * z.init_size, 64ULL << 20), &elf, &elf_len, NULL, err);
-		if (r < 0)
-			return kl_fail_prefix(err, r, "payload (%s)", kl_comp_name(c));
-		elfp = elf;
+		pd->src = o->vmlinux;
+		pd->elf_len = o->vmlinux_len;
+		return kl_payload_parse(pd->src, pd->elf_len, pd->comp, &pd->e, err);
 	}
-	r = kl_elf_parse(elfp, elf_len, &e, err);
-	if (r < 0) {
-		r = kl_fail_prefix(err, r, "the %s payload is not a kernel ELF", kl_comp_name(c));
-		goto out;
-	}
-	/* The image starts at the lowest physical address, which the kernel
-	 * was linked to load at (LOAD_PHYSICAL_ADDR = pref_address). */
-	base = UINT64_MAX;
-	for (i = 0; i < e.nr_loads; i++)
-		base = KL_MIN(base, e.load[i].paddr);
-	for (i = 0; i < e.nr_loads; i++) {
-		span = KL_MAX(span, e.load[i].paddr + e.load[i].memsz - base);
-		if (e.load[i].paddr == base)
-			vbase = e.load[i].vaddr;
-	}
-	if (base != z.pref_address || base % z.kernel_alignment) {
-		r = kl_fail(err, -ENOEXEC, "the payload's kernel is linked at 0x%" PRIx64 ", not at pref_address 0x%" PRIx64,
-			    base, z.pref_address);
-		goto out;
-	}
-	if (span > KL_KERNEL_IMAGE_SIZE / 2) {
-		r = kl_fail(err, -ENOEXEC, "the payload's kernel spans %" PRIu64 " MiB", span >> 20);
-		goto out;
-	}
-	span = kl_align_up(span, KL_PAGE_SIZE);
-	/*
-	 * Each PT_LOAD becomes a segment of its own that points into the ELF
-	 * (our decompressed buffer, or the preload cache's private mapping)
-	 * and is relocated there: nothing is copied, and of a cached entry
-	 * only the pages relocations touch are copied, by the kernel, on
-	 * write.  The gaps between PT_LOADs belong to no section; the kernel
-	 * frees them (the text/rodata gap) and never reads them.
-	 *
-	 *   base                                                  base + span
-	 *   | PT_LOAD 0 ......|zeros| gap | PT_LOAD 1 |zeros| PT_LOAD 2 ...|
-	 *   |<- bufsz ------->|     |     |<- bufsz ->|
-	 *   |<- memsz (page aligned) ->|  |<- memsz ->|
-	 *
-	 * A load's trailing zeros (.bss, .brk, .init.scratch: 11 of Debian
-	 * 6.1's 46 MiB) stay out of its buffer: kexec_load zero-fills memsz
-	 * past bufsz, and the purgatory checks they still read zero.
-	 */
-	src = o->vmlinux ? o->vmlinux : elf;
-	for (i = 0; i < e.nr_loads; i++) {
-		const struct kl_elf_load *l = &e.load[i];
-		uint64_t off = l->paddr - base, mem_end = kl_align_up(off + l->memsz, KL_PAGE_SIZE);
-		size_t j;
+	r = kl_payload_decompress(&pd->z, pd->comp, &pd->elf, &pd->elf_len, &pd->e, err);
+	if (r < 0)
+		return r;
+	pd->src = pd->elf;
+	return 0;
+}
 
-		if (off % KL_PAGE_SIZE) {
-			r = kl_fail(err, -ENOEXEC, "the payload's PT_LOAD %zu at 0x%" PRIx64 " is not page aligned", i,
-				    l->paddr);
-			goto out;
-		}
-		for (j = 0; j < e.nr_loads; j++)
-			if (e.load[j].paddr > l->paddr && e.load[j].paddr - base < mem_end) {
-				r = kl_fail(err, -ENOEXEC, "the payload's PT_LOADs %zu and %zu share a page", i, j);
-				goto out;
-			}
-		reg[i] = (struct kl_reloc_region){ .off = (size_t)off, .len = (size_t)l->filesz,
-						   .buf = src + l->offset,
-						   .end = (size_t)(l->filesz - kl_zero_suffix(src + l->offset, l->filesz)) };
-	}
+/* Where the image starts and how far it reaches.  It starts at the lowest
+ * physical address, which the kernel was linked to load at
+ * (LOAD_PHYSICAL_ADDR = pref_address). */
+static int predecomp_span(struct predecomp *pd, struct kl_err *err)
+{
+	const struct kl_elf_image *e = &pd->e;
+	uint64_t base = UINT64_MAX, span = 0;
+	size_t i;
 
-	align = z.kernel_alignment;
-	have_relocs = elf_len > e.file_end;
-	kaslr = have_relocs && !has_word(o->cmdline, "nokaslr") && !has_word(o->reuse_cmdline, "nokaslr");
-	if (have_relocs) {
-		r = kl_relocs_parse(src + e.file_end, elf_len - e.file_end, &rel, err);
+	for (i = 0; i < e->nr_loads; i++)
+		base = KL_MIN(base, e->load[i].paddr);
+	for (i = 0; i < e->nr_loads; i++) {
+		span = KL_MAX(span, e->load[i].paddr + e->load[i].memsz - base);
+		if (e->load[i].paddr == base)
+			pd->vbase = e->load[i].vaddr;
+	}
+	if (base != pd->z.pref_address || base % pd->z.kernel_alignment)
+		return kl_fail(err, -ENOEXEC, "the payload's kernel is linked at 0x%" PRIx64 ", not at pref_address 0x%" PRIx64,
+			       base, pd->z.pref_address);
+	if (span > KL_KERNEL_IMAGE_SIZE / 2)
+		return kl_fail(err, -ENOEXEC, "the payload's kernel spans %" PRIu64 " MiB", span >> 20);
+	pd->base = base;
+	pd->span = kl_align_up(span, KL_PAGE_SIZE);
+	return 0;
+}
+
+/*
+ * Each PT_LOAD becomes a segment of its own that points into the ELF
+ * (our decompressed buffer, or the preload cache's private mapping)
+ * and is relocated there: nothing is copied, and of a cached entry
+ * only the pages relocations touch are copied, by the kernel, on
+ * write.  The gaps between PT_LOADs belong to no section; the kernel
+ * frees them (the text/rodata gap) and never reads them.
+ *
+ *   base                                                  base + span
+ *   | PT_LOAD 0 ......|zeros| gap | PT_LOAD 1 |zeros| PT_LOAD 2 ...|
+ *   |<- bufsz ------->|     |     |<- bufsz ->|
+ *   |<- memsz (page aligned) ->|  |<- memsz ->|
+ *
+ * A load's trailing zeros (.bss, .brk, .init.scratch: 11 of Debian
+ * 6.1's 46 MiB) stay out of its buffer: kexec_load zero-fills memsz
+ * past bufsz, and the purgatory checks they still read zero.
+ */
+static int predecomp_regions(struct predecomp *pd, struct kl_err *err)
+{
+	const struct kl_elf_image *e = &pd->e;
+	size_t i, j;
+
+	for (i = 0; i < e->nr_loads; i++) {
+		const struct kl_elf_load *l = &e->load[i];
+		uint64_t off = l->paddr - pd->base, mem_end = kl_align_up(off + l->memsz, KL_PAGE_SIZE);
+		uint8_t *buf = pd->src + l->offset;
+
+		if (off % KL_PAGE_SIZE)
+			return kl_fail(err, -ENOEXEC, "the payload's PT_LOAD %zu at 0x%" PRIx64 " is not page aligned",
+				       i, l->paddr);
+		for (j = 0; j < e->nr_loads; j++)
+			if (e->load[j].paddr > l->paddr && e->load[j].paddr - pd->base < mem_end)
+				return kl_fail(err, -ENOEXEC, "the payload's PT_LOADs %zu and %zu share a page", i, j);
+		pd->reg[i] = (struct kl_reloc_region){
+			.off = (size_t)off, .len = (size_t)l->filesz, .buf = buf,
+			.end = (size_t)(l->filesz - kl_zero_suffix(buf, l->filesz)),
+		};
+	}
+	return 0;
+}
+
+/* KASLR's virtual half, unless the kernel has no relocation table or the
+ * command line says nokaslr. */
+static int predecomp_relocate(const struct kl_load_opts *o, struct predecomp *pd, struct kl_err *err)
+{
+	uint64_t align = pd->z.kernel_alignment, slots;
+	int r;
+
+	pd->have_relocs = pd->elf_len > pd->e.file_end;
+	pd->kaslr = pd->have_relocs && !has_word(o->cmdline, "nokaslr") && !has_word(o->reuse_cmdline, "nokaslr");
+	if (pd->have_relocs) {
+		r = kl_relocs_parse(pd->src + pd->e.file_end, pd->elf_len - pd->e.file_end, &pd->rel, err);
 		if (r < 0)
-			goto out;
+			return r;
 	}
 	kl_debug_time("payload ready; relocating in place");
-	if (kaslr) {
+	if (pd->kaslr) {
 		/* find_random_virt_addr(): slots of `align` from the link
 		 * address up to KERNEL_IMAGE_SIZE.  A relocated word past a
 		 * load's last non-zero byte is not zero now: its region's end
 		 * grows past it. */
-		uint64_t slots = 1 + (KL_KERNEL_IMAGE_SIZE - base - span) / align;
-
-		delta = (o->kaslr_random[1] % slots) * align;
-		r = kl_relocs_apply_regions(&rel, reg, e.nr_loads, vbase, delta, err);
+		slots = 1 + (KL_KERNEL_IMAGE_SIZE - pd->base - pd->span) / align;
+		pd->delta = (o->kaslr_random[1] % slots) * align;
+		r = kl_relocs_apply_regions(&pd->rel, pd->reg, pd->e.nr_loads, pd->vbase, pd->delta, err);
 		if (r < 0)
-			goto out;
+			return r;
 	}
 	kl_debug_time("relocated");
 	kl_debug("kexec: %s payload%s: %zu-byte ELF, %zu segments, span %" PRIu64 " MiB, %s relocation table%s; "
 		 "KASLR %s (virtual offset +0x%" PRIx64 ")\n",
-		 kl_comp_name(c), o->vmlinux ? " (from the preload cache)" : "", e.file_end, e.nr_loads, span >> 20,
-		 have_relocs ? (rel.layout == 3 ? "3-set" : "2-set") : "no",
-		 have_relocs ? "" : " (kernel built without RANDOMIZE_BASE)",
-		 kaslr ? "on" : "off", delta);
-
-	r = freeset_for(si, o, &fs, err);
-	if (r < 0)
-		goto out;
-	kmax = bzimage_kernel_max(&z, o);
-	{
-		/* the whole span: no other segment may land in a gap */
-		struct kl_place_req req = { .size = span, .align = align,
-					    .min = KL_MAX(floor_min(o), base), .max = kmax, .top_down = true };
-
-		r = kaslr ? kl_freeset_place_random(&fs, &req, o->kaslr_random[0], &kaddr)
-			  : kl_freeset_place(&fs, &req, &kaddr);
-		if (r < 0) {
-			r = kl_fail(err, r == -ENOMEM ? -ENOMEM : r,
-				    "no room for the decompressed kernel (%" PRIu64 " MiB) in RAM", span >> 20);
-			goto out;
-		}
-	}
-	for (i = 0; i < e.nr_loads; i++) {
-		r = kl_plan_borrow(plan, "kernel", reg[i].buf, reg[i].end, kaddr + reg[i].off,
-				   kl_align_up(e.load[i].memsz, KL_PAGE_SIZE), err);
-		if (r < 0)
-			goto out;
-		plan->seg[plan->nr_segments - 1].zero_tail = true;
-	}
-	/* the plan's segments point into what we decompressed */
-	plan->backing = TAKE_PTR(elf);
-	image_from_bzimage(&img, &z);
-	img.kaslr = kaslr;
-	img.kernel_entry = kaddr + (e.entry - base); /* startup_64 */
-	r = finish_plan(&fs, &img, si, o, plan, err);
-out:
-	free(elf);
-	kl_freeset_free(&fs);
-	return r;
+		 kl_comp_name(pd->comp), o->vmlinux ? " (from the preload cache)" : "", pd->e.file_end,
+		 pd->e.nr_loads, pd->span >> 20,
+		 pd->have_relocs ? (pd->rel.layout == 3 ? "3-set" : "2-set") : "no",
+		 pd->have_relocs ? "" : " (kernel built without RANDOMIZE_BASE)", pd->kaslr ? "on" : "off",
+		 pd->delta);
+	return 0;
 }
 
+/* The physical address of the whole span (no other segment may land in a
+ * gap): KASLR's physical half picks a random slot. */
+static int predecomp_place(const struct kl_load_opts *o, const struct predecomp *pd, struct kl_freeset *fs,
+			   uint64_t *ret_addr, struct kl_err *err)
+{
+	struct kl_place_req req = { .size = pd->span, .align = pd->z.kernel_alignment,
+				    .min = KL_MAX(floor_min(o), pd->base), .max = bzimage_kernel_max(&pd->z, o),
+				    .top_down = true };
+	int r;
+
+	r = pd->kaslr ? kl_freeset_place_random(fs, &req, o->kaslr_random[0], ret_addr)
+		      : kl_freeset_place(fs, &req, ret_addr);
+	if (r < 0)
+		return kl_fail(err, r == -ENOMEM ? -ENOMEM : r, "no room for the decompressed kernel (%" PRIu64 " MiB) in RAM",
+			       pd->span >> 20);
+	return 0;
+}
+
+static int load_bzimage_decompressed(const struct kl_sysinfo *si, const struct kl_load_opts *o,
+				     struct kl_plan *plan, struct kl_err *err)
+{
+	_cleanup_(kl_freeset_free) struct kl_freeset fs = { 0 };
+	struct predecomp pd = { 0 };
+	struct x86_image img = { .format = "bzImage64 (pre-decompressed)" };
+	uint64_t kaddr = 0;
+	size_t i;
+	int r;
+
+	r = predecomp_payload(o, &pd, err);
+	if (r == 0)
+		r = predecomp_span(&pd, err);
+	if (r == 0)
+		r = predecomp_regions(&pd, err);
+	if (r == 0)
+		r = predecomp_relocate(o, &pd, err);
+	if (r == 0)
+		r = freeset_for(si, o, &fs, err);
+	if (r == 0)
+		r = predecomp_place(o, &pd, &fs, &kaddr, err);
+	for (i = 0; r == 0 && i < pd.e.nr_loads; i++) {
+		r = kl_plan_borrow(plan, "kernel", pd.reg[i].buf, pd.reg[i].end, kaddr + pd.reg[i].off,
+				   kl_align_up(pd.e.load[i].memsz, KL_PAGE_SIZE), err);
+		if (r == 0)
+			plan->seg[plan->nr_segments - 1].zero_tail = true;
+	}
+	if (r < 0) {
+		free(pd.elf);
+		return r;
+	}
+	/* the plan's segments point into what we decompressed */
+	plan->backing = TAKE_PTR(pd.elf);
+	image_from_bzimage(&img, &pd.z);
+	img.kaslr = pd.kaslr;
+	img.kernel_entry = kaddr + (pd.e.entry - pd.base); /* startup_64 */
+	return finish_plan(&fs, &img, si, o, plan, err);
+}
+
+/* The image formats, as the kernel's kexec_file_ops: probe is pure and
+ * cheap; load builds a plan.  There is no cleanup op: a plan owns (or
+ * borrows from the caller) everything its segments point to, and
+ * kl_plan_free releases it. */
 static const struct kl_format kl_x86_formats[] = {
-	{ .name = "bzImage64", .probe = kl_bzimage_probe, .load = load_bzimage },
+	{ .name = "bzImage64", .probe = kl_bzimage_probe, .load = load_bzimage,
+	  .load_decompressed = load_bzimage_decompressed },
 	{ .name = "elf-x86_64", .probe = kl_elf_probe, .load = load_elf },
 };
 
@@ -1112,9 +1150,9 @@ int kl_x86_plan(const struct kl_sysinfo *si, const struct kl_load_opts *o,
 				       kl_x86_format_names());
 	}
 	if (o->preload_decompressed) {
-		if (strcmp(f->name, "bzImage64") != 0)
+		if (!f->load_decompressed)
 			return kl_fail(err, -ENOEXEC, "--preload-decompressed needs a bzImage (this is %s)", f->name);
-		r = load_bzimage_decompressed(si, o, &plan, err);
+		r = f->load_decompressed(si, o, &plan, err);
 	} else {
 		r = f->load(si, o, &plan, err);
 	}

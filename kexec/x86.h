@@ -72,6 +72,10 @@ struct kl_format {
 	bool (*probe)(const void *buf, size_t len);
 	int (*load)(const struct kl_sysinfo *si, const struct kl_load_opts *o,
 		    struct kl_plan *plan, struct kl_err *err);
+	/* --preload-decompressed: the image's payload loaded without its
+	 * decompressor; NULL where the format has none. */
+	int (*load_decompressed)(const struct kl_sysinfo *si, const struct kl_load_opts *o,
+				 struct kl_plan *plan, struct kl_err *err);
 };
 
 /* Name the format of an image, or NULL. */

@@ -19,6 +19,7 @@
 #include "kexec/elf.h"
 #include "kexec/fileio.h"
 #include "kexec/initramfs.h"
+#include "kexec/payload.h"
 #include "kexec/sysinfo.h"
 #include "kexec/util.h"
 #include "preload/cache.h"
@@ -420,19 +421,14 @@ int kl_cache_stage(const char *dir, const char *kernel, const char *initrd, stru
 	r = read_src(kernel, &k, &klen, &e.kernel, err);
 	if (r < 0)
 		return r;
+	/* the same pipeline as kexec --preload-decompressed */
 	r = kl_bzimage_parse(k, klen, &z, err);
+	if (r == 0)
+		r = kl_payload_check(&z, KL_COMP_NONE, &c, err);
+	if (r == 0)
+		r = kl_payload_decompress(&z, c, &vm, &vlen, &elf, err);
 	if (r < 0)
 		return kl_fail_prefix(err, r, "%s", kernel);
-	c = kl_comp_detect(z.kernel + z.payload_offset, z.payload_length);
-	if (!z.relocatable || !z.payload_length || c == KL_COMP_NONE)
-		return kl_fail(err, -ENOEXEC, "%s: no relocatable kernel with a known payload compression", kernel);
-	r = kl_decompress(c, z.kernel + z.payload_offset, z.payload_length, KL_MAX(2ULL * z.init_size, 64ULL << 20),
-			  &vm, &vlen, NULL, err);
-	if (r < 0)
-		return kl_fail_prefix(err, r, "%s: payload (%s)", kernel, kl_comp_name(c));
-	r = kl_elf_parse(vm, vlen, &elf, err);
-	if (r < 0)
-		return kl_fail_prefix(err, r, "%s: the payload is not a kernel ELF", kernel);
 	if (initrd) {
 		r = read_src(initrd, &i, &ilen, &e.initrd, err);
 		if (r < 0)

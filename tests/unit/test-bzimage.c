@@ -1,11 +1,13 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The setup-header parser: good headers and each way a header can be bad. */
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "fixture.h"
 #include "kexec/bootparam.h"
 #include "kexec/bzimage.h"
+#include "kexec/payload.h"
 #include "kexec/util.h"
 
 static void parses_good_header(void **state)
@@ -157,10 +159,62 @@ static void head_parses_like_the_whole_file(void **state)
 	free(b);
 }
 
+/* The payload pipeline kexec --preload-decompressed and kexec-preload stage
+ * share: what it refuses, and a gzip'd ELF out of a bzImage. */
+static void payload_pipeline(void **state)
+{
+	struct fx_elf_load ld = { .paddr = 0x1000000, .filesz = 8192, .memsz = 12288 };
+	size_t elf_len, gz_len, len, out_len;
+	uint8_t *elf = fx_elf(&ld, 1, 0x1000000, &elf_len);
+	uint8_t *gz = fx_gzip(elf, elf_len, &gz_len);
+	uint8_t junk[64] = { 0 };
+	struct kl_err err = { { 0 } };
+	struct kl_bzimage z;
+	struct kl_elf_image e;
+	enum kl_comp c = KL_COMP_NONE;
+	void *out = NULL;
+	uint8_t *b;
+
+	(void)state;
+	b = fx_bzimage(&(struct fx_bzimage_opts){ .relocatable = 0xff, .payload = gz, .payload_len = gz_len }, &len);
+	assert_int_equal(kl_bzimage_parse(b, len, &z, &err), 0);
+	assert_int_equal(kl_payload_check(&z, KL_COMP_NONE, &c, &err), -ENOEXEC);
+	assert_non_null(strstr(err.msg, "not relocatable"));
+	free(b);
+
+	memset(&err, 0, sizeof(err));
+	b = fx_bzimage(&(struct fx_bzimage_opts){ .payload = junk, .payload_len = sizeof(junk),
+						  .payload_length = sizeof(junk) }, &len);
+	assert_int_equal(kl_bzimage_parse(b, len, &z, &err), 0);
+	assert_int_equal(kl_payload_check(&z, KL_COMP_NONE, &c, &err), -ENOEXEC);
+	assert_non_null(strstr(err.msg, "compression is not recognised"));
+	free(b);
+
+	memset(&err, 0, sizeof(err));
+	b = fx_bzimage(&(struct fx_bzimage_opts){ .payload = gz, .payload_len = gz_len,
+						  .payload_length = (uint32_t)gz_len }, &len);
+	assert_int_equal(kl_bzimage_parse(b, len, &z, &err), 0);
+	assert_int_equal(kl_payload_check(&z, KL_COMP_NONE, &c, &err), 0);
+	assert_int_equal(c, KL_COMP_GZIP);
+	assert_int_equal(kl_payload_decompress(&z, c, &out, &out_len, &e, &err), 0);
+	assert_int_equal(out_len, elf_len);
+	assert_memory_equal(out, elf, elf_len);
+	assert_int_equal(e.nr_loads, 1);
+	assert_int_equal(e.entry, 0x1000000);
+	free(out);
+	/* a payload that decompresses to something else is not a kernel */
+	assert_int_equal(kl_payload_parse(junk, sizeof(junk), KL_COMP_GZIP, &e, &err), -ENOEXEC);
+	assert_non_null(strstr(err.msg, "the gzip payload is not a kernel ELF"));
+	free(b);
+	free(gz);
+	free(elf);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(parses_good_header),
+		cmocka_unit_test(payload_pipeline),
 		cmocka_unit_test(setup_sects_zero_means_four),
 		cmocka_unit_test(rejects_bad_headers),
 		cmocka_unit_test(head_parses_like_the_whole_file),
