@@ -104,7 +104,7 @@ static int parse_u64(const char *s, uint64_t *ret)
 
 static int parse_mem_min(struct kl_opts *o, const char *arg, struct kl_err *err)
 {
-	if (parse_u64(arg, &o->mem_min) < 0)
+	if (parse_u64(arg, &o->boot.mem_min) < 0)
 		return kl_fail(err, -EINVAL, "invalid --mem-min address '%s'", arg);
 	o->mem_min_set = true;
 	return 0;
@@ -112,7 +112,7 @@ static int parse_mem_min(struct kl_opts *o, const char *arg, struct kl_err *err)
 
 static int parse_mem_max(struct kl_opts *o, const char *arg, struct kl_err *err)
 {
-	if (parse_u64(arg, &o->mem_max) < 0 || !o->mem_max)
+	if (parse_u64(arg, &o->boot.mem_max) < 0 || !o->boot.mem_max)
 		return kl_fail(err, -EINVAL, "invalid --mem-max address '%s'", arg);
 	o->mem_max_set = true;
 	return 0;
@@ -127,8 +127,7 @@ static int parse_serial(struct kl_opts *o, const char *arg, struct kl_err *err)
 		v = ports[arg[4] - '0'];
 	else if (parse_u64(arg, &v) < 0 || !v || v > 0xfff8)
 		return kl_fail(err, -EINVAL, "invalid --serial port '%s' (ttyS0..ttyS3 or an I/O port)", arg);
-	o->serial_port = (uint16_t)v;
-	o->serial_set = true;
+	o->boot.serial_port = (uint16_t)v;
 	return 0;
 }
 
@@ -138,21 +137,21 @@ static int parse_serial_baud(struct kl_opts *o, const char *arg, struct kl_err *
 
 	if (parse_u64(arg, &b) < 0 || !b || b > 115200 || 115200 % b)
 		return kl_fail(err, -EINVAL, "invalid --serial-baud '%s' (a divisor of 115200)", arg);
-	o->serial_baud = (uint32_t)b;
-	o->baud_set = true;
+	o->boot.serial_baud = (uint32_t)b;
 	return 0;
 }
 
 static int parse_verify(struct kl_opts *o, const char *arg, struct kl_err *err)
 {
 	if (!strcmp(arg, "sha256"))
-		o->verify = 1;
+		o->boot.verify = KL_VERIFY_SHA256;
 	else if (!strcmp(arg, "crc32c"))
-		o->verify = 2;
+		o->boot.verify = KL_VERIFY_CRC32C;
 	else if (!strcmp(arg, "none"))
-		o->verify = 0;
+		o->boot.verify = KL_VERIFY_NONE;
 	else
 		return kl_fail(err, -EINVAL, "invalid --verify '%s' (sha256, crc32c or none)", arg);
+	o->verify_set = true;
 	return 0;
 }
 
@@ -200,11 +199,11 @@ static const struct cli_option cli_options[] = {
 	  .help = "print the load plan; no system call is made" },
 
 	{ .long_name = "type", .short_name = 't', .arg = "TYPE", .section = SEC_LOADING, .store = ST_STR,
-	  .off = FIELD(type), .legacy = "-t elf-x86_64", .legacy_arg = "elf-x86_64",
+	  .off = FIELD(boot.type), .legacy = "-t elf-x86_64", .legacy_arg = "elf-x86_64",
 	  .help = "image type: bzImage64 (also bzImage) or elf-x86_64" },
-	{ .long_name = "command-line", .arg = "TEXT", .section = SEC_LOADING, .store = ST_STR, .off = FIELD(cmdline),
+	{ .long_name = "command-line", .arg = "TEXT", .section = SEC_LOADING, .store = ST_STR, .off = FIELD(boot.cmdline),
 	  .help = "the new kernel's command line" },
-	{ .long_name = "append", .arg = "TEXT", .section = SEC_LOADING, .store = ST_STR, .off = FIELD(cmdline),
+	{ .long_name = "append", .arg = "TEXT", .section = SEC_LOADING, .store = ST_STR, .off = FIELD(boot.cmdline),
 	  .help = "same as --command-line (the last one wins)" },
 	{ .long_name = "reuse-cmdline", .section = SEC_LOADING, .store = ST_TRUE, .off = FIELD(reuse_cmdline),
 	  .help = "start from /proc/cmdline (without BOOT_IMAGE=);\n"
@@ -220,9 +219,9 @@ static const struct cli_option cli_options[] = {
 	  .legacy = "--mem-min", .help = "lowest physical address a segment may use" },
 	{ .long_name = "mem-max", .arg = "ADDR", .section = SEC_LOADING, .store = ST_PARSE, .parse = parse_mem_max,
 	  .legacy = "--mem-max", .help = "end of the addresses a segment may use (exclusive)" },
-	{ .long_name = "reuse-video-type", .section = SEC_LOADING, .store = ST_TRUE, .off = FIELD(reuse_video_type),
+	{ .long_name = "reuse-video-type", .section = SEC_LOADING, .store = ST_TRUE, .off = FIELD(boot.reuse_video_type),
 	  .help = "hand the running screen_info to the new kernel as is" },
-	{ .long_name = "noefi", .section = SEC_LOADING, .store = ST_TRUE, .off = FIELD(noefi), .legacy = "--noefi",
+	{ .long_name = "noefi", .section = SEC_LOADING, .store = ST_TRUE, .off = FIELD(boot.noefi), .legacy = "--noefi",
 	  .help = "do not hand EFI runtime information to the new kernel" },
 	{ .long_name = "preserve", .arg = "NAME:START+SIZE[:pmem|reserved][:nodigest]", .section = SEC_LOADING,
 	  .store = ST_PARSE, .parse = parse_preserve, .legacy = "--preserve",
@@ -262,23 +261,23 @@ static const struct cli_option cli_options[] = {
 	  .help = "what the purgatory checks before the jump: sha256\n"
 		  "(default), crc32c (much cheaper) or none" },
 	{ .long_name = "preload-decompressed", .section = SEC_LEGACY, .store = ST_TRUE,
-	  .off = FIELD(preload_decompressed), .legacy = "--preload-decompressed",
+	  .off = FIELD(boot.preload_decompressed), .legacy = "--preload-decompressed",
 	  .help = "decompress the kernel's payload (and every\n"
 		  "compressed initramfs member) now, so the new kernel\n"
 		  "starts without a decompressor pass; KASLR is done\n"
 		  "here unless the command line has nokaslr" },
-	{ .long_name = "console-serial", .section = SEC_LEGACY, .store = ST_TRUE, .off = FIELD(console_serial),
+	{ .long_name = "console-serial", .section = SEC_LEGACY, .store = ST_TRUE, .off = FIELD(boot.console_serial),
 	  .legacy = "--console-serial", .help = "purgatory reports progress on the serial port" },
 	{ .long_name = "serial", .arg = "PORT", .section = SEC_LEGACY, .store = ST_PARSE, .parse = parse_serial,
 	  .legacy = "--serial", .help = "serial port: ttyS0..ttyS3 or an I/O port (0x3f8)" },
 	{ .long_name = "serial-baud", .arg = "BAUD", .section = SEC_LEGACY, .store = ST_PARSE,
 	  .parse = parse_serial_baud, .legacy = "--serial-baud", .help = "serial speed (a divisor of 115200)" },
 	{ .long_name = "test-corrupt-digest", .section = SEC_LEGACY, .store = ST_TRUE,
-	  .off = FIELD(test_corrupt_digest), .legacy = "--test-corrupt-digest",
+	  .off = FIELD(boot.corrupt_digest), .legacy = "--test-corrupt-digest",
 	  .help = "testing: store a wrong digest for the kernel\n"
 		  "segment; the purgatory must refuse to boot it" },
 	{ .long_name = "test-corrupt-zeros", .section = SEC_LEGACY, .store = ST_TRUE,
-	  .off = FIELD(test_corrupt_zeros), .legacy = "--test-corrupt-zeros",
+	  .off = FIELD(boot.corrupt_zeros), .legacy = "--test-corrupt-zeros",
 	  .help = "testing: with --preload-decompressed, leave a\n"
 		  "non-zero word where the purgatory expects the\n"
 		  "kernel's trailing zeros; it must refuse to boot" },
@@ -513,14 +512,15 @@ static int check_combination(struct kl_opts *o, struct kl_err *err)
 	const char *names[KL_PRESERVE_MAX + KL_BLOBS_MAX];
 	size_t n = 0, i, j;
 
-	if (o->no_checks && o->verify > 0)
-		return kl_fail(err, -EINVAL, "-i and --verify=%s contradict each other",
-			       o->verify == 1 ? "sha256" : "crc32c");
-	if (o->verify == 0)
+	if (o->no_checks && o->verify_set && o->boot.verify != KL_VERIFY_NONE)
+		return kl_fail(err, -EINVAL, "-i and --verify=%s contradict each other", kl_verify_name(o->boot.verify));
+	if (o->no_checks)
+		o->boot.verify = KL_VERIFY_NONE;
+	if (o->boot.verify == KL_VERIFY_NONE)
 		o->no_checks = true;
-	if (o->mem_min_set && o->mem_max_set && o->mem_min >= o->mem_max)
+	if (o->mem_min_set && o->mem_max_set && o->boot.mem_min >= o->boot.mem_max)
 		return kl_fail(err, -EINVAL, "--mem-min (0x%llx) must be below --mem-max (0x%llx)",
-			       (unsigned long long)o->mem_min, (unsigned long long)o->mem_max);
+			       (unsigned long long)o->boot.mem_min, (unsigned long long)o->boot.mem_max);
 	for (i = 0; i < o->nr_preserve; i++)
 		names[n++] = o->preserve[i].name;
 	for (i = 0; i < o->nr_blobs; i++)
@@ -535,8 +535,8 @@ static int check_combination(struct kl_opts *o, struct kl_err *err)
 int kl_cli_parse(int argc, char **argv, struct kl_opts *ret, struct kl_err *err)
 {
 	struct kl_opts o = {
-		.do_load = true, .do_shutdown = true, .mode = KL_MODE_AUTO,
-		.serial_port = 0x3f8, .status_crash = true, .verify = -1,
+		.do_load = true, .do_shutdown = true, .mode = KL_MODE_AUTO, .status_crash = true,
+		.boot = { .serial_port = 0x3f8, .verify = KL_VERIFY_SHA256 },
 	};
 	struct getopt_lists g;
 	int c, r, row;

@@ -8,6 +8,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "bootopts.h"
 #include "err.h"
 #include "handoff.h"
 
@@ -33,28 +34,18 @@ struct kl_opts {
 	bool help, version;
 	bool skip_sync, skip_ifdown; /* -y, -x */
 	bool debug, dry_run;
-	bool no_checks; /* -i, or --verify=none */
-	int verify;     /* enum kl_verify; -1 when not given */
-	bool preload_decompressed;
+	bool no_checks;  /* -i, or --verify=none */
+	bool verify_set; /* --verify given */
 	struct kl_preserve preserve[KL_PRESERVE_MAX];
 	size_t nr_preserve;
 	struct kl_blob blobs[KL_BLOBS_MAX]; /* --handoff-file, data not read yet */
 	size_t nr_blobs;
 	bool handoff_from_previous;
 	enum kl_syscall_mode mode;
-	const char *type;
-	uint64_t mem_min, mem_max;
 	bool mem_min_set, mem_max_set;
-	const char *cmdline; /* --command-line / --append, last wins */
 	bool reuse_cmdline;
 	const char *initrd;
-	bool console_serial;
-	uint16_t serial_port;
-	uint32_t serial_baud;
-	bool serial_set, baud_set;
-	bool noefi, reuse_video_type;
-	bool test_corrupt_digest; /* testing: store a wrong digest for the kernel */
-	bool test_corrupt_zeros;  /* testing: a non-zero word in the kernel's zero tail */
+	struct kl_boot_opts boot; /* handed to the planner as they are */
 	const char *kernel; /* first non-option argument */
 	uint64_t given;     /* bit i: row i of cli.c's option table was given */
 };

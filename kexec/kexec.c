@@ -189,7 +189,7 @@ static int read_inputs(struct kl_ctx *c)
 	size_t raw_len = 0, out_len;
 	int r;
 
-	if (o->preload_decompressed) {
+	if (o->boot.preload_decompressed) {
 		r = read_from_cache(c);
 		if (r >= 0)
 			return r;
@@ -233,7 +233,7 @@ static int read_initrd(struct kl_ctx *c)
 		return KL_EXIT_OK;
 	if (read_user_file("initrd", o->initrd, KL_INITRD_FILE_MAX, &c->initrd, &c->initrd_len) < 0)
 		return KL_EXIT_USAGE;
-	if (!o->preload_decompressed)
+	if (!o->boot.preload_decompressed)
 		return KL_EXIT_OK;
 	r = kl_initramfs_flatten(c->initrd, c->initrd_len, KL_INITRD_FILE_MAX, &out, &out_len, &st, &err);
 	if (r < 0) {
@@ -526,19 +526,9 @@ static int load_legacy(struct kl_ctx *c)
 	struct kl_load_opts lo = {
 		.kernel = c->kernel, .kernel_len = c->kernel_len,
 		.initrd_path = o->initrd,
-		.cmdline = o->cmdline, .type = o->type,
-		.verify = o->no_checks ? KL_VERIFY_NONE
-					: o->verify > 0 ? (enum kl_verify)o->verify : KL_VERIFY_SHA256,
-		.console_serial = o->console_serial,
-		.preload_decompressed = o->preload_decompressed,
+		.boot = o->boot,
 		.vmlinux = c->vmlinux, .vmlinux_len = c->vmlinux_len, .vmlinux_comp = c->vmlinux_comp,
 		.kernel_file_len = c->kernel_file_len,
-		.serial_port = o->serial_port, .serial_baud = o->serial_baud,
-		.mem_min = o->mem_min, .mem_max = o->mem_max_set ? o->mem_max : 0,
-		.reuse_video_type = o->reuse_video_type,
-		.noefi = o->noefi,
-		.corrupt_digest = o->test_corrupt_digest,
-		.corrupt_zeros = o->test_corrupt_zeros,
 	};
 	struct kl_err err = { { 0 } };
 	struct kl_plan plan = { 0 };
@@ -562,7 +552,7 @@ static int load_legacy(struct kl_ctx *c)
 	}
 	if (si.firmware_from_iomem)
 		kl_debug("kexec: /sys/firmware/memmap is missing; e820 for the new kernel comes from /proc/iomem\n");
-	if (si.efi && !o->noefi && !si.efi_rt.present)
+	if (si.efi && !o->boot.noefi && !si.efi_rt.present)
 		say("warning: %s: the new kernel runs without EFI runtime services, as with --noefi",
 		    si.efi_rt.why_not);
 	ret = prepare_handoff(c, &si);
@@ -630,7 +620,7 @@ static int load_file(struct kl_ctx *c, bool *ret_fall_back)
 	/* the limit the kernel applies, from the header, so that a long
 	 * command line is said here and never becomes EINVAL (and, under
 	 * -a, a pointless fallback) */
-	r = kl_cmdline_build(c->proc_cmdline, o->cmdline, c->cmdline_size, &cmdline, &err);
+	r = kl_cmdline_build(c->proc_cmdline, o->boot.cmdline, c->cmdline_size, &cmdline, &err);
 	if (r < 0) {
 		say("%s: %s", o->kernel, err.msg);
 		return KL_EXIT_FAIL;
@@ -706,8 +696,8 @@ static int do_load(struct kl_ctx *c)
 		say("no kernel image given (see kexec --help)");
 		return KL_EXIT_FAIL; /* as kexec-tools */
 	}
-	if (o->type && !kl_x86_format_by_name(o->type)) {
-		say("unknown type '%s' (known: %s)", o->type, kl_x86_format_names());
+	if (o->boot.type && !kl_x86_format_by_name(o->boot.type)) {
+		say("unknown type '%s' (known: %s)", o->boot.type, kl_x86_format_names());
 		return KL_EXIT_FAIL;
 	}
 	/* Read once for whichever system call ends up used. */

@@ -40,18 +40,6 @@ _Static_assert(__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__,
 
 #define FOUR_GIB (4ULL << 30)
 
-const char *kl_verify_name(enum kl_verify v)
-{
-	switch (v) {
-	case KL_VERIFY_SHA256:
-		return "sha256";
-	case KL_VERIFY_CRC32C:
-		return "crc32c";
-	default:
-		return "none";
-	}
-}
-
 /* The pieces every format hands to the common tail. */
 struct x86_image {
 	const char *format;
@@ -66,14 +54,14 @@ struct x86_image {
 
 static uint64_t limit(uint64_t cap, const struct kl_load_opts *o)
 {
-	if (o->mem_max && o->mem_max < cap)
-		return o->mem_max;
+	if (o->boot.mem_max && o->boot.mem_max < cap)
+		return o->boot.mem_max;
 	return cap;
 }
 
 static uint64_t floor_min(const struct kl_load_opts *o)
 {
-	return KL_MAX(o->mem_min, KL_X86_LOW_MEM_FLOOR);
+	return KL_MAX(o->boot.mem_min, KL_X86_LOW_MEM_FLOOR);
 }
 
 static int place(struct kl_freeset *fs, const char *what, const struct kl_place_req *req,
@@ -108,7 +96,7 @@ static void copy_platform_fields(uint8_t *bp, const struct kl_sysinfo *si, const
 	/* screen_info: VGA text mode survives a kexec; a firmware framebuffer
 	 * (VESA 0x23, EFI 0x70) only while fb0 is still that framebuffer. */
 	isvga = cur[KL_BP_ORIG_VIDEO_ISVGA];
-	if (o->reuse_video_type || isvga == 0x01 ||
+	if (o->boot.reuse_video_type || isvga == 0x01 ||
 	    ((isvga == 0x23 || isvga == 0x70) && si->fb_firmware))
 		memcpy(bp + KL_BP_SCREEN_INFO, cur + KL_BP_SCREEN_INFO, KL_BP_SCREEN_INFO_SIZE);
 	/* EDD as the BIOS reported it at boot. */
@@ -174,7 +162,7 @@ static const struct kl_efi_runtime *efi_handover(const struct kl_sysinfo *si, co
 	const uint8_t *ei = si->boot_params + KL_BP_EFI_INFO;
 	uint32_t ds = kl_le32(ei + KL_EFI_MEMDESC_SIZE);
 
-	if (!si->efi || o->noefi || !si->efi_rt.present || !si->have_boot_params ||
+	if (!si->efi || o->boot.noefi || !si->efi_rt.present || !si->have_boot_params ||
 	    kl_le32(ei + KL_EFI_LOADER_SIGNATURE) != KL_EFI64_SIGNATURE || ds < KL_EFI_MEMDESC_MIN ||
 	    ds > 4096 || ds % 8)
 		return NULL;
@@ -537,28 +525,28 @@ static int fill_purgatory_params(const struct x86_image *img, const struct kl_lo
 	pp->size = sizeof(*pp);
 	pp->entry = img->kernel_entry;
 	pp->rsi = params_addr;
-	pp->flags = (o->verify == KL_VERIFY_SHA256 ? KL_PURG_F_VERIFY_SHA256 : 0) |
-		    (o->verify == KL_VERIFY_CRC32C ? KL_PURG_F_VERIFY_CRC32C : 0) |
-		    (o->console_serial ? KL_PURG_F_SERIAL : 0);
-	pp->serial_port = o->serial_port;
-	pp->serial_baud = o->serial_baud;
+	pp->flags = (o->boot.verify == KL_VERIFY_SHA256 ? KL_PURG_F_VERIFY_SHA256 : 0) |
+		    (o->boot.verify == KL_VERIFY_CRC32C ? KL_PURG_F_VERIFY_CRC32C : 0) |
+		    (o->boot.console_serial ? KL_PURG_F_SERIAL : 0);
+	pp->serial_port = o->boot.serial_port;
+	pp->serial_baud = o->boot.serial_baud;
 	for (i = 0; i < plan->nr_segments; i++) {
 		const struct kl_segment *s = &plan->seg[i];
 		size_t len = s->bufsz;
 
 		/* testing: as if the segment's last word, just before its
 		 * zeros, had been overwritten after the load */
-		if (o->corrupt_zeros && s->zero_tail && len >= 8)
+		if (o->boot.corrupt_zeros && s->zero_tail && len >= 8)
 			len -= 8;
 		pp->seg[i].addr = s->mem;
 		pp->seg[i].len = len;
 		pp->seg[i].zero_len = s->zero_tail ? s->memsz - len : 0;
-		if (o->verify == KL_VERIFY_SHA256 && kl_digest_sha256(s->buf, len, pp->seg[i].sha256, err) < 0)
+		if (o->boot.verify == KL_VERIFY_SHA256 && kl_digest_sha256(s->buf, len, pp->seg[i].sha256, err) < 0)
 			return -EIO;
-		if (o->verify == KL_VERIFY_CRC32C)
+		if (o->boot.verify == KL_VERIFY_CRC32C)
 			kl_put_le32(pp->seg[i].sha256,
 				    s->crc32c_known && len == s->bufsz ? s->crc32c : kl_crc32c(s->buf, len));
-		if (o->corrupt_digest && !strcmp(s->name, "kernel"))
+		if (o->boot.corrupt_digest && !strcmp(s->name, "kernel"))
 			pp->seg[i].sha256[0] ^= 1;
 	}
 	pp->nr_segments = (uint16_t)plan->nr_segments;
@@ -607,7 +595,7 @@ static int finish_plan(struct kl_freeset *fs, const struct x86_image *img,
 	size_t table_len = 0;
 	int r;
 
-	r = kl_cmdline_build(o->reuse_cmdline, o->cmdline, img->cmdline_size, &cmdline, err);
+	r = kl_cmdline_build(o->reuse_cmdline, o->boot.cmdline, img->cmdline_size, &cmdline, err);
 	if (r == 0)
 		r = place_initrd(fs, img, o, plan, &initrd_addr, err);
 	if (r == 0)
@@ -636,7 +624,7 @@ static int finish_plan(struct kl_freeset *fs, const struct x86_image *img,
 	plan->entry = purg_addr;
 	plan->kernel_entry = img->kernel_entry;
 	plan->boot_params = params_addr;
-	plan->verify = kl_verify_name(o->verify);
+	plan->verify = kl_verify_name(o->boot.verify);
 	plan->format = img->format;
 	plan->flags = KL_KEXEC_ARCH_X86_64;
 	plan->cmdline = TAKE_PTR(cmdline);
@@ -835,7 +823,7 @@ static int load_elf(const struct kl_sysinfo *si, const struct kl_load_opts *o,
 		if (r < 0)
 			goto out;
 
-		if (want.start < floor_min(o) || (o->mem_max && kl_range_end(&want) > o->mem_max) ||
+		if (want.start < floor_min(o) || (o->boot.mem_max && kl_range_end(&want) > o->boot.mem_max) ||
 		    !kl_freeset_contains(&fs, &want)) {
 			r = kl_fail(err, -EADDRNOTAVAIL,
 				    "ELF segment %zu needs [0x%" PRIx64 "-0x%" PRIx64 "), which is not free RAM within the limits",
@@ -1005,7 +993,7 @@ static int predecomp_relocate(const struct kl_load_opts *o, struct predecomp *pd
 	int r;
 
 	pd->have_relocs = pd->elf_len > pd->e.file_end;
-	pd->kaslr = pd->have_relocs && !has_word(o->cmdline, "nokaslr") && !has_word(o->reuse_cmdline, "nokaslr");
+	pd->kaslr = pd->have_relocs && !has_word(o->boot.cmdline, "nokaslr") && !has_word(o->reuse_cmdline, "nokaslr");
 	if (pd->have_relocs) {
 		r = kl_relocs_parse(pd->src + pd->e.file_end, pd->elf_len - pd->e.file_end, &pd->rel, err);
 		if (r < 0)
@@ -1136,10 +1124,10 @@ int kl_x86_plan(const struct kl_sysinfo *si, const struct kl_load_opts *o,
 	struct kl_plan plan = { 0 };
 	int r;
 
-	if (o->type) {
-		f = kl_x86_format_by_name(o->type);
+	if (o->boot.type) {
+		f = kl_x86_format_by_name(o->boot.type);
 		if (!f)
-			return kl_fail(err, -EINVAL, "unknown type '%s' (known: %s)", o->type,
+			return kl_fail(err, -EINVAL, "unknown type '%s' (known: %s)", o->boot.type,
 				       kl_x86_format_names());
 		if (!f->probe(o->kernel, o->kernel_len))
 			return kl_fail(err, -ENOEXEC, "not a %s image", f->name);
@@ -1149,7 +1137,7 @@ int kl_x86_plan(const struct kl_sysinfo *si, const struct kl_load_opts *o,
 			return kl_fail(err, -ENOEXEC, "not a kernel image this kexec can load (known: %s)",
 				       kl_x86_format_names());
 	}
-	if (o->preload_decompressed) {
+	if (o->boot.preload_decompressed) {
 		if (!f->load_decompressed)
 			return kl_fail(err, -ENOEXEC, "--preload-decompressed needs a bzImage (this is %s)", f->name);
 		r = f->load_decompressed(si, o, &plan, err);

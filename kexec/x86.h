@@ -7,6 +7,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "bootopts.h"
 #include "decompress.h"
 #include "err.h"
 #include "handoff.h"
@@ -15,14 +16,6 @@
 
 #define KL_RNG_SEED_SIZE 32
 #define KL_X86_LOW_MEM_FLOOR (1ULL << 20) /* never place below 1 MiB */
-
-enum kl_verify {
-	KL_VERIFY_NONE,   /* -i, --verify=none */
-	KL_VERIFY_SHA256, /* the default, as kexec-tools */
-	KL_VERIFY_CRC32C, /* --verify=crc32c */
-};
-
-const char *kl_verify_name(enum kl_verify v);
 
 struct kl_load_opts {
 	const void *kernel; /* the image, already decompressed if it was */
@@ -34,23 +27,8 @@ struct kl_load_opts {
 	bool initrd_crc32c_known;
 	uint32_t initrd_crc32c;
 	const char *initrd_path; /* for messages only */
-	const char *cmdline; /* as given (--append etc.), may be NULL */
+	struct kl_boot_opts boot; /* as the user gave them */
 	const char *reuse_cmdline; /* /proc/cmdline text with --reuse-cmdline */
-	const char *type;    /* -t: "bzImage64", "elf-x86_64" or NULL */
-	enum kl_verify verify; /* what the purgatory re-checks */
-	bool console_serial;
-	uint16_t serial_port;
-	uint32_t serial_baud;
-	uint64_t mem_min;
-	uint64_t mem_max; /* 0: no limit */
-	bool reuse_video_type;
-	bool noefi; /* do not hand EFI runtime services over */
-	bool corrupt_digest; /* testing: flip a bit of the kernel digest */
-	bool corrupt_zeros;  /* testing: a non-zero word in the kernel's zero tail */
-	/* --preload-decompressed: load the bzImage's payload as an ELF kernel,
-	 * relocated in user space for KASLR unless the command line says
-	 * nokaslr. */
-	bool preload_decompressed;
 	/* The payload already decompressed (ELF + relocation table), from
 	 * the preload cache; NULL: decompress the bzImage's payload. */
 	void *vmlinux; /* writable (a private mapping): relocated in place */

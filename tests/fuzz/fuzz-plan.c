@@ -17,9 +17,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	static int ready;
 	uint8_t flags = size ? data[0] : 0;
 	struct kl_load_opts lo = { .kernel = data, .kernel_len = size,
-				   .cmdline = (flags & 4) ? "console=ttyS0 nokaslr" : "console=ttyS0",
-				   .verify = (enum kl_verify)(flags & 3) % 3, .initrd = data, .initrd_len = size / 2,
-				   .preload_decompressed = (flags & 8) != 0,
+				   .boot.cmdline = (flags & 4) ? "console=ttyS0 nokaslr" : "console=ttyS0",
+				   .boot.verify = (enum kl_verify)(flags & 3) % 3, .initrd = data, .initrd_len = size / 2,
+				   .boot.preload_decompressed = (flags & 8) != 0,
 				   .kaslr_random = { size > 1 ? data[1] : 0, size > 2 ? data[2] : 0 } };
 	struct kl_plan p;
 

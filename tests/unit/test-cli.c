@@ -68,12 +68,12 @@ static void permutation_and_prefixes(void **state)
 	/* systemd: kexec --load K --append O --initrd I (separate words) */
 	o = PARSE("--load", "K", "--append", "root=/dev/vda ro", "--initrd", "I");
 	assert_string_equal(o.kernel, "K");
-	assert_string_equal(o.cmdline, "root=/dev/vda ro");
+	assert_string_equal(o.boot.cmdline, "root=/dev/vda ro");
 	assert_string_equal(o.initrd, "I");
 	/* unique prefixes of long options */
 	o = PARSE("--ini=I", "--app=x", "--reuse-c", "-l", "K");
 	assert_string_equal(o.initrd, "I");
-	assert_string_equal(o.cmdline, "x");
+	assert_string_equal(o.boot.cmdline, "x");
 	assert_true(o.reuse_cmdline);
 	o = PARSE("--ramdisk", "R", "-l", "K");
 	assert_string_equal(o.initrd, "R");
@@ -85,9 +85,9 @@ static void last_one_wins(void **state)
 
 	(void)state;
 	o = PARSE("--command-line=a", "--append=b", "-l", "K");
-	assert_string_equal(o.cmdline, "b");
+	assert_string_equal(o.boot.cmdline, "b");
 	o = PARSE("--append=b", "--command-line=a", "-l", "K");
-	assert_string_equal(o.cmdline, "a");
+	assert_string_equal(o.boot.cmdline, "a");
 	o = PARSE("-l", "-e");
 	assert_true(o.do_exec && !o.do_load);
 	o = PARSE("-e", "-l", "K");
@@ -115,13 +115,13 @@ static void values(void **state)
 
 	(void)state;
 	o = PARSE("--serial=ttyS1", "--serial-baud=9600", "--mem-min=0x100000", "--mem-max=1073741824", "-l", "K");
-	assert_int_equal(o.serial_port, 0x2f8);
-	assert_int_equal(o.serial_baud, 9600);
-	assert_int_equal(o.mem_min, 0x100000);
-	assert_int_equal(o.mem_max, 1 << 30);
+	assert_int_equal(o.boot.serial_port, 0x2f8);
+	assert_int_equal(o.boot.serial_baud, 9600);
+	assert_int_equal(o.boot.mem_min, 0x100000);
+	assert_int_equal(o.boot.mem_max, 1 << 30);
 	o = PARSE("--serial=0x3e8", "-t", "bzImage", "-l", "K");
-	assert_int_equal(o.serial_port, 0x3e8);
-	assert_string_equal(o.type, "bzImage");
+	assert_int_equal(o.boot.serial_port, 0x3e8);
+	assert_string_equal(o.boot.type, "bzImage");
 	o = PARSE("-?");
 	assert_true(o.help);
 	o = PARSE("-S", "-l");
@@ -155,8 +155,8 @@ static void values(void **state)
 	o = PARSE("--verify=none", "-l", "K");
 	assert_true(o.no_checks);
 	o = PARSE("--verify=crc32c", "--preload-decompressed", "-l", "K");
-	assert_int_equal(o.verify, 2);
-	assert_true(o.preload_decompressed);
+	assert_int_equal(o.boot.verify, KL_VERIFY_CRC32C);
+	assert_true(o.boot.preload_decompressed);
 }
 
 static void usage_errors(void **state)

@@ -66,7 +66,7 @@ static int plan_bz(const struct fx_bzimage_opts *bo, struct kl_load_opts *lo, co
 static void golden_bzimage(void **state)
 {
 	struct kl_load_opts lo = { .initrd = initrd, .initrd_len = sizeof(initrd),
-				   .cmdline = "console=ttyS0 quiet", .verify = KL_VERIFY_SHA256 };
+				   .boot.cmdline = "console=ttyS0 quiet", .boot.verify = KL_VERIFY_SHA256 };
 	struct kl_plan p = { 0 };
 	struct kl_err err = { { 0 } };
 	char *t;
@@ -82,8 +82,8 @@ static void golden_bzimage(void **state)
 
 static void golden_bzimage_mem_max(void **state)
 {
-	struct kl_load_opts lo = { .initrd = initrd, .initrd_len = sizeof(initrd), .verify = KL_VERIFY_NONE,
-				   .mem_min = 0x10000000, .mem_max = 0x40000000 };
+	struct kl_load_opts lo = { .initrd = initrd, .initrd_len = sizeof(initrd), .boot.verify = KL_VERIFY_NONE,
+				   .boot.mem_min = 0x10000000, .boot.mem_max = 0x40000000 };
 	struct kl_plan p = { 0 };
 	struct kl_err err = { { 0 } };
 	char *t;
@@ -105,8 +105,8 @@ static void golden_bzimage_mem_max(void **state)
 static void golden_elf(void **state)
 {
 	const struct fx_elf_load l[] = { { 0x1000000, 0x20000, 0x20000 }, { 0x1200000, 0x8000, 0x40000 } };
-	struct kl_load_opts lo = { .initrd = initrd, .initrd_len = sizeof(initrd), .cmdline = "ro",
-				   .verify = KL_VERIFY_SHA256 };
+	struct kl_load_opts lo = { .initrd = initrd, .initrd_len = sizeof(initrd), .boot.cmdline = "ro",
+				   .boot.verify = KL_VERIFY_SHA256 };
 	struct kl_sysinfo si;
 	struct kl_plan p = { 0 };
 	struct kl_err err = { { 0 } };
@@ -141,7 +141,7 @@ static void golden_elf(void **state)
 static void boot_params_contents(void **state)
 {
 	struct kl_load_opts lo = { .initrd = initrd, .initrd_len = sizeof(initrd),
-				   .cmdline = "console=ttyS0", .verify = KL_VERIFY_SHA256 };
+				   .boot.cmdline = "console=ttyS0", .boot.verify = KL_VERIFY_SHA256 };
 	struct kl_plan p = { 0 };
 	const struct kl_segment *ps, *rd, *kn;
 	const uint8_t *bp;
@@ -188,8 +188,8 @@ static void boot_params_contents(void **state)
 
 static void purgatory_block_is_complete(void **state)
 {
-	struct kl_load_opts lo = { .initrd = initrd, .initrd_len = sizeof(initrd), .verify = KL_VERIFY_SHA256,
-				   .console_serial = true, .serial_port = 0x2f8, .serial_baud = 9600 };
+	struct kl_load_opts lo = { .initrd = initrd, .initrd_len = sizeof(initrd), .boot.verify = KL_VERIFY_SHA256,
+				   .boot.console_serial = true, .boot.serial_port = 0x2f8, .boot.serial_baud = 9600 };
 	struct kl_plan p = { 0 };
 	struct kl_purg_params pp;
 	const struct kl_segment *pg;
@@ -255,7 +255,7 @@ static uint32_t initrd_crc_in_block(struct kl_load_opts *lo)
 
 static void known_initrd_crc_is_not_recomputed(void **state)
 {
-	struct kl_load_opts lo = { .initrd = initrd, .initrd_len = sizeof(initrd), .verify = KL_VERIFY_CRC32C };
+	struct kl_load_opts lo = { .initrd = initrd, .initrd_len = sizeof(initrd), .boot.verify = KL_VERIFY_CRC32C };
 
 	(void)state;
 	assert_int_equal(initrd_crc_in_block(&lo), kl_crc32c(initrd, sizeof(initrd)));
@@ -267,7 +267,7 @@ static void known_initrd_crc_is_not_recomputed(void **state)
 static void e820_ext_for_large_maps(void **state)
 {
 	struct kl_sysinfo si = { 0 };
-	struct kl_load_opts lo = { .verify = KL_VERIFY_NONE };
+	struct kl_load_opts lo = { .boot.verify = KL_VERIFY_NONE };
 	struct kl_plan p = { 0 };
 	struct kl_err err = { { 0 } };
 	const uint8_t *bp;
@@ -302,7 +302,7 @@ static void e820_ext_for_large_maps(void **state)
 
 static void refusals(void **state)
 {
-	struct kl_load_opts lo = { .verify = KL_VERIFY_SHA256 };
+	struct kl_load_opts lo = { .boot.verify = KL_VERIFY_SHA256 };
 	struct kl_plan p = { 0 };
 	struct kl_err err = { { 0 } };
 	char longline[3000];
@@ -318,7 +318,7 @@ static void refusals(void **state)
 	memset(longline, 'x', sizeof(longline) - 1);
 	longline[sizeof(longline) - 1] = 0;
 	lo.initrd_len = 0;
-	lo.cmdline = longline;
+	lo.boot.cmdline = longline;
 	memset(&err, 0, sizeof(err));
 	assert_int_equal(plan_bz(&(struct fx_bzimage_opts){ 0 }, &lo, "qemu-2g", &p, &err), -E2BIG);
 	assert_non_null(strstr(err.msg, "cmdline_size"));
@@ -456,8 +456,8 @@ static void predecomp_leaves_trailing_zeros_out(void **state)
 	struct kl_err err = { { 0 } };
 	size_t len, i;
 	uint8_t *k = predecomp_image_tail(&len, true);
-	struct kl_load_opts lo = { .kernel = k, .kernel_len = len, .verify = KL_VERIFY_CRC32C,
-				   .preload_decompressed = true, .kaslr_random = { 3, 5 } };
+	struct kl_load_opts lo = { .kernel = k, .kernel_len = len, .boot.verify = KL_VERIFY_CRC32C,
+				   .boot.preload_decompressed = true, .kaslr_random = { 3, 5 } };
 	struct kl_purg_segment ps;
 	const struct kl_segment *k0, *k1;
 	const uint64_t delta = 5 * 0x200000;
@@ -485,14 +485,14 @@ static void predecomp_leaves_trailing_zeros_out(void **state)
 	kl_plan_free(&p);
 
 	/* nokaslr: nothing relocated, the buffer ends at the last data byte */
-	lo.cmdline = "nokaslr";
+	lo.boot.cmdline = "nokaslr";
 	assert_int_equal(kl_x86_plan(&si, &lo, &p, &err), 0);
 	assert_int_equal(seg_at(&p, seg(&p, "kernel")->mem + 0x200000)->bufsz, 0x100);
 	kl_plan_free(&p);
 
 	/* --test-corrupt-zeros: the purgatory's zero range starts 8 bytes
 	 * early, over non-zero data, and the digest stops there */
-	lo.corrupt_zeros = true;
+	lo.boot.corrupt_zeros = true;
 	assert_int_equal(kl_x86_plan(&si, &lo, &p, &err), 0);
 	k1 = seg_at(&p, seg(&p, "kernel")->mem + 0x200000);
 	ps = purg_seg(&p, k1->mem);
@@ -511,8 +511,8 @@ static void preload_decompressed_relocates_and_flags(void **state)
 	struct kl_err err = { { 0 } };
 	size_t len;
 	uint8_t *k = predecomp_image(&len);
-	struct kl_load_opts lo = { .kernel = k, .kernel_len = len, .verify = KL_VERIFY_CRC32C,
-				   .preload_decompressed = true, .kaslr_random = { 3, 5 } };
+	struct kl_load_opts lo = { .kernel = k, .kernel_len = len, .boot.verify = KL_VERIFY_CRC32C,
+				   .boot.preload_decompressed = true, .kaslr_random = { 3, 5 } };
 	const struct kl_segment *ks, *ps;
 	uint64_t delta;
 	char *t;
@@ -541,7 +541,7 @@ static void preload_decompressed_relocates_and_flags(void **state)
 	kl_plan_free(&p);
 
 	/* nokaslr: no relocation, no flag, top-down placement */
-	lo.cmdline = "quiet nokaslr";
+	lo.boot.cmdline = "quiet nokaslr";
 	assert_int_equal(kl_x86_plan(&si, &lo, &p, &err), 0);
 	ks = seg(&p, "kernel");
 	ps = seg(&p, "params");
@@ -584,7 +584,7 @@ static void preserve_marks_e820_and_avoids_the_range(void **state)
 {
 	struct kl_sysinfo si = { 0 };
 	struct kl_preserve pr;
-	struct kl_load_opts lo = { .verify = KL_VERIFY_SHA256, .initrd = initrd, .initrd_len = sizeof(initrd) };
+	struct kl_load_opts lo = { .boot.verify = KL_VERIFY_SHA256, .initrd = initrd, .initrd_len = sizeof(initrd) };
 	struct kl_plan p = { 0 };
 	struct kl_err err = { { 0 } };
 	struct kl_handoff t;
@@ -747,7 +747,7 @@ static void preserve_overlapping_a_fixed_segment_names_both(void **state)
  * kexec_file_load would pass them; --noefi passes nothing. */
 static void efi_runtime_is_handed_over(void **state)
 {
-	struct kl_load_opts lo = { .verify = KL_VERIFY_SHA256 };
+	struct kl_load_opts lo = { .boot.verify = KL_VERIFY_SHA256 };
 	struct kl_sysinfo si;
 	struct kl_plan p = { 0 };
 	struct kl_err err = { { 0 } };
@@ -823,7 +823,7 @@ static void efi_runtime_is_handed_over(void **state)
 	free(t);
 	kl_plan_free(&p);
 
-	lo.noefi = true;
+	lo.boot.noefi = true;
 	assert_int_equal(kl_x86_plan(&si, &lo, &p, &err), 0);
 	assert_int_equal(p.efi_regions, 0);
 	bp = seg(&p, "params")->buf;
@@ -869,7 +869,7 @@ static void blobs_travel_in_one_segment_with_indirect_nodes(void **state)
 	struct kl_preserve pr;
 	struct kl_blob blobs[2] = { { .name = "nic0", .kind = "device", .data = a, .len = sizeof(a) },
 				    { .name = "vmm", .data = b, .len = sizeof(b) } };
-	struct kl_load_opts lo = { .verify = KL_VERIFY_SHA256, .blobs = blobs, .nr_blobs = 2, .preserve = &pr,
+	struct kl_load_opts lo = { .boot.verify = KL_VERIFY_SHA256, .blobs = blobs, .nr_blobs = 2, .preserve = &pr,
 				   .nr_preserve = 1 };
 	struct kl_plan p = { 0 };
 	struct kl_err err = { { 0 } };
