@@ -406,6 +406,16 @@ const char *kl_comp_name(enum kl_comp c)
 	return (unsigned int)c < KL_COMP_MAX ? kl_codecs[c].name : "?";
 }
 
+enum kl_comp kl_comp_by_name(const char *name)
+{
+	unsigned int i;
+
+	for (i = KL_COMP_NONE + 1; i < KL_COMP_MAX; i++)
+		if (!strcmp(kl_codecs[i].name, name))
+			return (enum kl_comp)i;
+	return KL_COMP_NONE;
+}
+
 enum kl_comp kl_comp_detect(const void *buf, size_t len)
 {
 	const uint8_t *b = buf;

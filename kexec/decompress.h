@@ -28,6 +28,8 @@ enum kl_comp {
 #define KL_DECOMPRESS_CAP_DEFAULT (2048ULL << 20)
 
 const char *kl_comp_name(enum kl_comp c);
+/* The format kl_comp_name() calls name; KL_COMP_NONE for any other. */
+enum kl_comp kl_comp_by_name(const char *name);
 /* Recognise a format by its magic bytes; KL_COMP_NONE when none matches. */
 enum kl_comp kl_comp_detect(const void *buf, size_t len);
 

@@ -129,11 +129,11 @@ static int read_from_cache(struct kl_ctx *c)
 {
 	const struct kl_opts *o = c->o;
 	struct kl_err err = { { 0 } };
+	struct kl_err miss = { { 0 } };
 	_cleanup_free_ char *dir = NULL;
-	struct kl_cache_entry e;
-	char why[600];
-	void *head = NULL, *cpio = NULL;
-	size_t head_len = 0, cpio_len = 0, i;
+	struct kl_cache_hit hit;
+	void *head = NULL;
+	size_t head_len = 0;
 	uint64_t size = 0;
 	int r;
 
@@ -151,30 +151,29 @@ static int read_from_cache(struct kl_ctx *c)
 		say("%s", err.msg);
 		return KL_EXIT_FAIL;
 	}
-	r = kl_cache_lookup(dir, o->kernel, o->initrd, &e, &c->vmlinux, &c->vmlinux_len, &cpio, &cpio_len, why,
-			    sizeof(why));
+	r = kl_cache_lookup(dir, o->kernel, o->initrd, &hit, &miss);
 	kl_debug_time("preload cache looked up");
 	if (r != 1) {
 		free(head);
 		if (r == -ESTALE || r == -EPERM)
-			say("warning: preload cache: %s; loading from the sources", why);
+			say("warning: preload cache: %s; loading from the sources", miss.msg);
 		else
-			kl_debug("kexec: preload cache: %s; decompressing now\n", why);
+			kl_debug("kexec: preload cache: %s; decompressing now\n", miss.msg);
 		return -1;
 	}
-	kl_debug("kexec: preload cache: %s (%s) for %s; of the kernel only its first %zu of %" PRIu64
-		 " bytes read\n", why, dir, o->kernel, head_len, size);
+	kl_debug("kexec: preload cache: entry %.12s (%s) for %s; of the kernel only its first %zu of %" PRIu64
+		 " bytes read\n", hit.e.key, dir, o->kernel, head_len, size);
 	c->kernel = head;
 	c->kernel_len = head_len;
 	c->kernel_file_len = size;
-	for (i = 1; i < KL_COMP_MAX; i++)
-		if (!strcmp(e.compression, kl_comp_name((enum kl_comp)i)))
-			c->vmlinux_comp = (enum kl_comp)i;
+	c->vmlinux = hit.vmlinux;
+	c->vmlinux_len = hit.vmlinux_len;
+	c->vmlinux_comp = kl_comp_by_name(hit.e.compression);
 	if (o->initrd) {
-		c->initrd = cpio;
-		c->initrd_len = cpio_len;
+		c->initrd = hit.cpio;
+		c->initrd_len = hit.cpio_len;
 		c->initrd_from_cache = true;
-		c->initrd_crc32c = e.initrd_cpio.crc32c; /* just checked over these bytes */
+		c->initrd_crc32c = hit.e.initrd_cpio.crc32c; /* just checked over these bytes */
 	}
 	return KL_EXIT_OK;
 }

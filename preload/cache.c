@@ -711,77 +711,89 @@ const char *kl_cache_src_stale(const struct kl_cache_src *s)
 	return NULL;
 }
 
-int kl_cache_lookup(const char *dir, const char *kernel, const char *initrd, struct kl_cache_entry *ret_e,
-		    void **ret_vmlinux, size_t *ret_vlen, void **ret_cpio, size_t *ret_clen, char *why,
-		    size_t whylen)
+/* Does entry e stand for these sources (the same paths)? */
+static bool entry_names(const struct kl_cache_entry *e, const char *kreal, const char *initrd)
+{
+	char ireal[PATH_MAX];
+
+	if (strcmp(e->kernel.path, kreal) != 0 || e->has_initrd != (initrd != NULL))
+		return false;
+	return !initrd || (realpath(initrd, ireal) && !strcmp(e->initrd.path, ireal));
+}
+
+/* Are the files behind e's paths still what was staged, and its own files
+ * intact?  Maps them into *ret when they are. */
+static int entry_usable(int dfd, const struct kl_cache_entry *e, struct kl_cache_hit *ret, struct kl_err *err)
+{
+	struct kl_cache_hit h = { .e = *e };
+	struct kl_err inner = { { 0 } };
+	const char *stale;
+	int r;
+
+	stale = kl_cache_src_stale(&e->kernel);
+	if (!stale && e->has_initrd)
+		stale = kl_cache_src_stale(&e->initrd);
+	if (stale)
+		return kl_fail(err, -ESTALE, "entry %.12s is stale (%s)", e->key, stale);
+	r = check_blob(dfd, e->key, "vmlinux.bin", &e->vmlinux, false, true, &h.vmlinux, &h.vmlinux_len, &inner);
+	if (r == 0 && e->has_initrd)
+		r = check_blob(dfd, e->key, "initrd.cpio", &e->initrd_cpio, false, false, &h.cpio, &h.cpio_len,
+			       &inner);
+	if (r < 0) {
+		kl_cache_hit_release(&h);
+		return kl_fail(err, -ESTALE, "entry %.12s is damaged (%s)", e->key, inner.msg);
+	}
+	*ret = h;
+	return 0;
+}
+
+/* kl_cache_lookup()'s 0: nothing failed, but err says what was missing. */
+static int no_entry(struct kl_err *err, const char *kernel)
+{
+	if (err)
+		snprintf(err->msg, sizeof(err->msg), "no entry for %s", kernel);
+	return 0;
+}
+
+int kl_cache_lookup(const char *dir, const char *kernel, const char *initrd, struct kl_cache_hit *ret,
+		    struct kl_err *err)
 {
 	_cleanup_free_ struct kl_cache_entry *v = NULL;
 	_cleanup_close_ int dfd = -1;
-	struct kl_err oerr = { { 0 } };
+	struct kl_err last = { { 0 } };
 	char real[PATH_MAX];
-	bool rejected = false;
 	size_t n, k;
 	int r;
 
-	snprintf(why, whylen, "no entry for %s", kernel);
-	r = open_cache(dir, CACHE_READ, &dfd, &oerr);
+	r = open_cache(dir, CACHE_READ, &dfd, err);
 	if (r == -ENOENT)
-		return 0;
-	if (r < 0) {
-		snprintf(why, whylen, "%s", oerr.msg);
+		return no_entry(err, kernel);
+	if (r < 0)
 		return -EPERM;
-	}
 	r = list_fd(dfd, &v, &n, NULL, NULL);
-	if (r < 0) {
-		snprintf(why, whylen, "cannot read %s: %s", dir, strerror(-r));
-		return -EPERM;
-	}
+	if (r < 0)
+		return kl_fail(err, -EPERM, "cannot read %s: %s", dir, strerror(-r));
 	if (!realpath(kernel, real))
-		return 0;
+		return no_entry(err, kernel);
 	for (k = 0; k < n; k++) {
-		const struct kl_cache_entry *e = &v[k];
-		const char *stale;
-		struct kl_err err = { { 0 } };
-		void *vm = NULL, *cpio = NULL;
-		size_t vlen = 0, clen = 0;
-
-		if (strcmp(e->kernel.path, real) != 0)
+		if (!entry_names(&v[k], real, initrd))
 			continue;
-		if (e->has_initrd != (initrd != NULL))
-			continue;
-		if (initrd) {
-			char ireal[PATH_MAX];
-
-			if (!realpath(initrd, ireal) || strcmp(e->initrd.path, ireal) != 0)
-				continue;
-		}
-		/* the paths match (above): now the files behind them */
-		stale = kl_cache_src_stale(&e->kernel);
-		if (!stale && initrd)
-			stale = kl_cache_src_stale(&e->initrd);
-		if (stale) {
-			snprintf(why, whylen, "entry %.12s is stale (%s)", e->key, stale);
-			rejected = true;
-			continue;
-		}
-		r = check_blob(dfd, e->key, "vmlinux.bin", &e->vmlinux, false, true, &vm, &vlen, &err);
-		if (r == 0 && initrd)
-			r = check_blob(dfd, e->key, "initrd.cpio", &e->initrd_cpio, false, false, &cpio, &clen, &err);
-		if (r < 0) {
-			kl_cache_release(vm, vlen);
-			snprintf(why, whylen, "entry %.12s is damaged (%s)", e->key, err.msg);
-			rejected = true;
-			continue;
-		}
-		*ret_e = *e;
-		*ret_vmlinux = vm;
-		*ret_vlen = vlen;
-		*ret_cpio = cpio;
-		*ret_clen = clen;
-		snprintf(why, whylen, "entry %.12s", e->key);
-		return 1;
+		/* the paths match: the last rejection is the one to say */
+		memset(&last, 0, sizeof(last));
+		if (entry_usable(dfd, &v[k], ret, &last) == 0)
+			return 1;
 	}
-	return rejected ? -ESTALE : 0;
+	if (last.msg[0])
+		return kl_fail(err, -ESTALE, "%s", last.msg);
+	return no_entry(err, kernel);
+}
+
+void kl_cache_hit_release(struct kl_cache_hit *h)
+{
+	kl_cache_release(h->vmlinux, h->vmlinux_len);
+	kl_cache_release(h->cpio, h->cpio_len);
+	h->vmlinux = h->cpio = NULL;
+	h->vmlinux_len = h->cpio_len = 0;
 }
 
 int kl_cache_remove_leftovers(const char *dir, void (*cb)(const char *name, const char *why, void *data),

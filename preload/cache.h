@@ -99,19 +99,28 @@ int kl_cache_remove_leftovers(const char *dir, void (*cb)(const char *name, cons
  * mtime, inode, first 64 KiB), or NULL when it still is. */
 const char *kl_cache_src_stale(const struct kl_cache_src *s);
 
+/* An entry kl_cache_lookup() found, with its files mapped private: the
+ * vmlinux writable (its pages are copied when written; the entry never
+ * changes), the initrd read-only.  kl_cache_hit_release() unmaps them. */
+struct kl_cache_hit {
+	struct kl_cache_entry e;
+	void *vmlinux;
+	size_t vmlinux_len;
+	void *cpio; /* NULL when the entry has no initrd */
+	size_t cpio_len;
+};
+
 /*
- * Find the entry for these sources.  Returns 1 and the entry's files when
- * one matches (same path, size, mtime, inode and first 64 KiB) and its files
+ * Find the entry for these sources.  Returns 1 and the entry when one
+ * matches (same path, size, mtime, inode and first 64 KiB) and its files
  * are intact (size and CRC-32C); 0 when there is no entry for them;
  * -ESTALE when there is one but it is stale or damaged; -EPERM when the
- * cache cannot be trusted or read (above).  why says which.
- * The files come mapped private, the vmlinux writable (its pages are
- * copied when written; the entry never changes), the initrd read-only:
- * release each with kl_cache_release().
+ * cache cannot be trusted or read (above).  Unless it returns 1, err says
+ * which.
  */
-int kl_cache_lookup(const char *dir, const char *kernel, const char *initrd, struct kl_cache_entry *ret_e,
-		    void **ret_vmlinux, size_t *ret_vlen, void **ret_cpio, size_t *ret_clen, char *why,
-		    size_t whylen);
+int kl_cache_lookup(const char *dir, const char *kernel, const char *initrd, struct kl_cache_hit *ret,
+		    struct kl_err *err);
+void kl_cache_hit_release(struct kl_cache_hit *h);
 
 /* Release a file kl_cache_lookup() returned (they are mapped, not read). */
 void kl_cache_release(void *p, size_t len);

@@ -136,11 +136,10 @@ static void meta_refusals(void **state)
 
 static void stage_lookup_stale_damaged(void **state)
 {
-	struct kl_cache_entry e, hit;
-	struct kl_err err = { { 0 } };
-	void *vm = NULL, *cpio = NULL;
-	size_t vlen, clen;
-	char why[600], p[300];
+	struct kl_cache_entry e;
+	struct kl_cache_hit hit;
+	struct kl_err err = { { 0 } }, why = { { 0 } };
+	char p[300];
 	struct stat st;
 
 	(void)state;
@@ -148,14 +147,14 @@ static void stage_lookup_stale_damaged(void **state)
 		fail_msg("%s", err.msg);
 	assert_int_equal(stat(cache, &st), 0);
 	assert_int_equal(st.st_mode & 07777, 0700);
-	assert_int_equal(kl_cache_lookup(cache, kpath, ipath, &hit, &vm, &vlen, &cpio, &clen, why, sizeof(why)), 1);
-	assert_string_equal(hit.key, e.key);
-	assert_int_equal(vlen, e.vmlinux.size);
-	assert_int_equal(clen, e.initrd_cpio.size);
-	kl_cache_release(vm, vlen);
-	kl_cache_release(cpio, clen);
+	assert_int_equal(kl_cache_lookup(cache, kpath, ipath, &hit, &why), 1);
+	assert_string_equal(hit.e.key, e.key);
+	assert_int_equal(hit.vmlinux_len, e.vmlinux.size);
+	assert_int_equal(hit.cpio_len, e.initrd_cpio.size);
+	kl_cache_hit_release(&hit);
 	/* another initrd (none): no entry */
-	assert_int_equal(kl_cache_lookup(cache, kpath, NULL, &hit, &vm, &vlen, &cpio, &clen, why, sizeof(why)), 0);
+	assert_int_equal(kl_cache_lookup(cache, kpath, NULL, &hit, &why), 0);
+	assert_non_null(strstr(why.msg, "no entry for"));
 	assert_int_equal(kl_cache_verify(cache, &e, NULL), 0);
 	/* a changed byte in the cached vmlinux: damaged at lookup and verify */
 	snprintf(p, sizeof(p), "%s/%s/vmlinux.bin", cache, e.key);
@@ -166,9 +165,9 @@ static void stage_lookup_stale_damaged(void **state)
 		fputc(0x5a ^ 0xff, f);
 		fclose(f);
 	}
-	assert_int_equal(kl_cache_lookup(cache, kpath, ipath, &hit, &vm, &vlen, &cpio, &clen, why, sizeof(why)),
-			 -ESTALE);
-	assert_non_null(strstr(why, "damaged"));
+	memset(&why, 0, sizeof(why));
+	assert_int_equal(kl_cache_lookup(cache, kpath, ipath, &hit, &why), -ESTALE);
+	assert_non_null(strstr(why.msg, "damaged"));
 	assert_int_not_equal(kl_cache_verify(cache, &e, NULL), 0);
 	/* staged again, then the source changes: stale */
 	assert_int_equal(kl_cache_stage(cache, kpath, ipath, &e, NULL), 0);
@@ -177,9 +176,9 @@ static void stage_lookup_stale_damaged(void **state)
 
 		assert_int_equal(utimensat(AT_FDCWD, kpath, ts, 0), 0);
 	}
-	assert_int_equal(kl_cache_lookup(cache, kpath, ipath, &hit, &vm, &vlen, &cpio, &clen, why, sizeof(why)),
-			 -ESTALE);
-	assert_non_null(strstr(why, "stale (mtime changed)"));
+	memset(&why, 0, sizeof(why));
+	assert_int_equal(kl_cache_lookup(cache, kpath, ipath, &hit, &why), -ESTALE);
+	assert_non_null(strstr(why.msg, "stale (mtime changed)"));
 	assert_non_null(kl_cache_src_stale(&e.kernel));
 	assert_null(kl_cache_src_stale(&e.initrd));
 }
