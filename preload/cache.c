@@ -139,22 +139,35 @@ static int check_parents(const char *dir, struct kl_err *err)
 	return 0;
 }
 
+/* A directory stream of its own over dfd, from its first entry (dfd
+ * itself stays open and where it was): 0, or a negative errno. */
+static int reopen_dir(int dfd, DIR **ret)
+{
+	int fd = dup(dfd);
+	DIR *d = fd >= 0 ? fdopendir(fd) : NULL;
+	int r = -errno;
+
+	if (!d) {
+		if (fd >= 0)
+			close(fd);
+		return r;
+	}
+	rewinddir(d);
+	*ret = d;
+	return 0;
+}
+
 /* Nothing but entries and our own temporary directories: a directory
  * that holds anything else is not a cache (a mistyped cache_dir=), and
  * gc must never delete a user's data in it. */
 static int check_contents(int dfd, const char *dir, struct kl_err *err)
 {
-	int fd = dup(dfd);
-	DIR *d = fd >= 0 ? fdopendir(fd) : NULL;
 	struct dirent *de;
-	int r = 0;
+	DIR *d;
+	int r = reopen_dir(dfd, &d);
 
-	if (!d) {
-		if (fd >= 0)
-			close(fd);
-		return kl_fail(err, -errno, "cannot read %s: %s", dir, strerror(errno));
-	}
-	rewinddir(d);
+	if (r < 0)
+		return kl_fail(err, r, "cannot read %s: %s", dir, strerror(-r));
 	while (r == 0 && (de = readdir(d)))
 		if (strcmp(de->d_name, ".") && strcmp(de->d_name, "..") && !is_key(de->d_name) && !is_stage(de->d_name))
 			r = kl_fail(err, -ENOTEMPTY,
@@ -525,15 +538,11 @@ static int list_fd(int dfd, struct kl_cache_entry **ret, size_t *ret_n,
 	struct kl_cache_entry *v = NULL;
 	size_t n = 0;
 	struct dirent *de;
-	int fd = dup(dfd);
-	DIR *d = fd >= 0 ? fdopendir(fd) : NULL;
+	DIR *d;
+	int r = reopen_dir(dfd, &d);
 
-	if (!d) {
-		if (fd >= 0)
-			close(fd);
-		return -errno;
-	}
-	rewinddir(d);
+	if (r < 0)
+		return r;
 	while ((de = readdir(d))) {
 		struct kl_cache_entry e;
 		struct kl_err err = { { 0 } };
@@ -800,20 +809,15 @@ int kl_cache_remove_leftovers(const char *dir, void (*cb)(const char *name, cons
 			      void *data, struct kl_err *err)
 {
 	_cleanup_close_ int dfd = -1;
-	int fd, r = open_cache(dir, CACHE_WRITE, &dfd, err);
+	int r = open_cache(dir, CACHE_WRITE, &dfd, err);
 	DIR *d;
 	struct dirent *de;
 
 	if (r < 0)
 		return r;
-	fd = dup(dfd);
-	d = fd >= 0 ? fdopendir(fd) : NULL;
-	if (!d) {
-		if (fd >= 0)
-			close(fd);
-		return kl_fail(err, -errno, "cannot read %s: %s", dir, strerror(errno));
-	}
-	rewinddir(d);
+	r = reopen_dir(dfd, &d);
+	if (r < 0)
+		return kl_fail(err, r, "cannot read %s: %s", dir, strerror(-r));
 	while ((de = readdir(d))) {
 		struct kl_cache_entry e;
 		struct kl_err why = { { 0 } };
