@@ -161,6 +161,177 @@ static int write_output(const char *path, const void *bytes, size_t len)
 	return 0;
 }
 
+/* What the options asked, for the command that runs. */
+struct ho_args {
+	const char *name; /* path and get: the record */
+	const char *output;
+	bool json;
+};
+
+static void list_line(const struct kl_ho_entry *e)
+{
+	const char *digest = e->digest_alg ? " sha256" : "";
+
+	if (e->type == KL_HO_REGION)
+		printf("region %-20s 0x%016" PRIx64 "+0x%" PRIx64 " %s%s\n", e->name, e->start, e->size,
+		       keep_name(e->keep), digest);
+	else if (e->storage == KL_HO_INLINE)
+		printf("blob   %-20s %-8s %" PRIu64 " bytes inline%s\n", e->name, e->kind, e->len, digest);
+	else
+		printf("blob   %-20s %-8s %" PRIu64 " bytes in memory at 0x%" PRIx64 "%s\n", e->name, e->kind, e->len,
+		       e->phys, digest);
+}
+
+static int cmd_list(const struct kl_handoff *t, const struct ho_args *a)
+{
+	size_t i;
+
+	if (a->json)
+		printf("[");
+	for (i = 0; i < t->n; i++) {
+		if (a->json)
+			list_json(&t->e[i], i == 0);
+		else
+			list_line(&t->e[i]);
+	}
+	if (a->json)
+		printf("%s]\n", t->n ? "\n" : "");
+	else if (t->skipped)
+		printf("(%zu record(s) of newer kinds skipped)\n", t->skipped);
+	return 0;
+}
+
+static int cmd_verify(const struct kl_handoff *t, const struct ho_args *a)
+{
+	size_t i;
+	int r = 0;
+
+	(void)a;
+	printf("table ok: %zu record(s), checksum valid\n", t->n);
+	for (i = 0; i < t->n; i++) {
+		struct kl_err err = { { 0 } };
+		int ok = kl_ho_entry_check(root, &t->e[i], &err);
+
+		if (ok < 0) {
+			printf("%-9s %s: %s\n", ok == -EBADMSG ? "MISMATCH" : "UNREADABLE", t->e[i].name, err.msg);
+			r = 1;
+		} else {
+			printf("%-9s %s\n", ok ? "ok" : "no-digest", t->e[i].name);
+		}
+	}
+	return r;
+}
+
+/* The record a.name names, or NULL, said. */
+static const struct kl_ho_entry *named(const struct kl_handoff *t, const struct ho_args *a)
+{
+	const struct kl_ho_entry *e = find(t, a->name);
+
+	if (!e)
+		say("no record named %s", a->name);
+	return e;
+}
+
+static int cmd_path(const struct kl_handoff *t, const struct ho_args *a)
+{
+	const struct kl_ho_entry *e = named(t, a);
+	char p[PATH_MAX];
+	uint64_t off;
+
+	if (!e)
+		return 1;
+	if (e->type != KL_HO_REGION) {
+		say("%s is not a region", e->name);
+		return 1;
+	}
+	kl_ho_region_path(root, e->start, e->size, p, sizeof(p), &off);
+	if (e->keep == KL_HO_KEEP_PMEM && !strcmp(p, "/dev/mem")) {
+		say("no /dev/pmem device holds 0x%" PRIx64 "+0x%" PRIx64 " (load nd_e820 and nd_pmem)", e->start,
+		    e->size);
+		return 1;
+	}
+	if (!strcmp(p, "/dev/mem") || off)
+		printf("%s offset 0x%" PRIx64 " length 0x%" PRIx64 "\n", p, off, e->size);
+	else
+		printf("%s\n", p);
+	return 0;
+}
+
+/* A blob's bytes, only when its digest matches. */
+static int cmd_get(const struct kl_handoff *t, const struct ho_args *a)
+{
+	const struct kl_ho_entry *e = named(t, a);
+	struct kl_err err = { { 0 } };
+	_cleanup_free_ void *mem = NULL;
+	size_t len = 0;
+
+	if (!e)
+		return 1;
+	if (e->type != KL_HO_BLOB) {
+		say("%s is a region, not a blob (see: path %s)", e->name, e->name);
+		return 1;
+	}
+	if (e->storage == KL_HO_INLINE) {
+		if (kl_ho_entry_check(root, e, &err) < 0) {
+			say("%s; its bytes are not given out", err.msg);
+			return 1;
+		}
+		return write_output(a->output, e->data, (size_t)e->len);
+	}
+	if (kl_ho_blob_read(root, e, &mem, &len, &err) < 0) {
+		say("%s; its bytes are not given out", err.msg);
+		return 1;
+	}
+	return write_output(a->output, mem, len);
+}
+
+struct ho_command {
+	const char *name;
+	bool takes_name; /* one NAME argument; else none */
+	bool json_ok, output_ok;
+	int (*run)(const struct kl_handoff *t, const struct ho_args *a);
+};
+
+static const struct ho_command commands[] = {
+	{ .name = "list", .json_ok = true, .run = cmd_list },
+	{ .name = "verify", .run = cmd_verify },
+	{ .name = "path", .takes_name = true, .run = cmd_path },
+	{ .name = "get", .takes_name = true, .output_ok = true, .run = cmd_get },
+};
+
+/* The command and its arguments, checked against what it takes: NULL
+ * when they do not fit, said. */
+static const struct ho_command *pick_command(int argc, char **argv, struct ho_args *a)
+{
+	const struct ho_command *cmd = NULL;
+	const char *word = argv[optind++];
+	size_t i;
+	int nargs;
+
+	for (i = 0; i < KL_ARRAY_SIZE(commands); i++)
+		if (!strcmp(commands[i].name, word))
+			cmd = &commands[i];
+	if (!cmd) {
+		say("unknown command '%s'", word);
+		return NULL;
+	}
+	nargs = cmd->takes_name;
+	if (argc - optind > nargs) {
+		say("%s: unexpected argument '%s'", cmd->name, argv[optind + nargs]);
+		return NULL;
+	}
+	if (argc - optind < nargs) {
+		say("%s needs a NAME", cmd->name);
+		return NULL;
+	}
+	if ((a->json && !cmd->json_ok) || (a->output && !cmd->output_ok)) {
+		say("%s goes with %s only", a->json ? "--json" : "-o", a->json ? "list" : "get");
+		return NULL;
+	}
+	a->name = nargs ? argv[optind] : NULL;
+	return cmd;
+}
+
 int main(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -168,17 +339,16 @@ int main(int argc, char **argv)
 		{ "root", required_argument, NULL, 'R' }, { "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'v' }, { NULL, 0, NULL, 0 },
 	};
-	const char *output = NULL, *cmd;
+	const struct ho_command *cmd;
+	struct ho_args a = { 0 };
 	struct kl_handoff t = { 0 };
 	_cleanup_free_ void *buf = NULL;
-	bool json = false;
-	size_t i;
-	int c, r, nargs;
+	int c, r;
 
 	while ((c = getopt_long(argc, argv, "ho:v", opts, NULL)) != -1) {
 		switch (c) {
-		case 'j': json = true; break;
-		case 'o': output = optarg; break;
+		case 'j': a.json = true; break;
+		case 'o': a.output = optarg; break;
 		case 'R': root = optarg; break;
 		case 'h':
 			usage(stdout);
@@ -193,113 +363,13 @@ int main(int argc, char **argv)
 		usage(stderr);
 		return 1;
 	}
-	cmd = argv[optind++];
-	if (strcmp(cmd, "list") != 0 && strcmp(cmd, "verify") != 0 && strcmp(cmd, "path") != 0 &&
-	    strcmp(cmd, "get") != 0) {
-		say("unknown command '%s'", cmd);
+	cmd = pick_command(argc, argv, &a);
+	if (!cmd)
 		return 1;
-	}
-	/* list and verify take no argument, path and get one NAME */
-	nargs = !strcmp(cmd, "path") || !strcmp(cmd, "get");
-	if (argc - optind > nargs) {
-		say("%s: unexpected argument '%s'", cmd, argv[optind + nargs]);
-		return 1;
-	}
-	if (argc - optind < nargs) {
-		say("%s needs a NAME", cmd);
-		return 1;
-	}
-	if ((json && strcmp(cmd, "list") != 0) || (output && strcmp(cmd, "get") != 0)) {
-		say("%s goes with %s only", json ? "--json" : "-o", json ? "list" : "get");
-		return 1;
-	}
 	r = load_table(&t, &buf);
 	if (r)
 		return r;
-	if (!strcmp(cmd, "list")) {
-		if (json)
-			printf("[");
-		for (i = 0; i < t.n; i++) {
-			const struct kl_ho_entry *e = &t.e[i];
-
-			if (json)
-				list_json(e, i == 0);
-			else if (e->type == KL_HO_REGION)
-				printf("region %-20s 0x%016" PRIx64 "+0x%" PRIx64 " %s%s\n", e->name, e->start, e->size,
-				       keep_name(e->keep), e->digest_alg ? " sha256" : "");
-			else if (e->storage == KL_HO_INLINE)
-				printf("blob   %-20s %-8s %" PRIu64 " bytes inline%s\n", e->name, e->kind, e->len,
-				       e->digest_alg ? " sha256" : "");
-			else
-				printf("blob   %-20s %-8s %" PRIu64 " bytes in memory at 0x%" PRIx64 "%s\n", e->name, e->kind,
-				       e->len, e->phys, e->digest_alg ? " sha256" : "");
-		}
-		if (json)
-			printf("%s]\n", t.n ? "\n" : "");
-		else if (t.skipped)
-			printf("(%zu record(s) of newer kinds skipped)\n", t.skipped);
-		r = 0;
-	} else if (!strcmp(cmd, "verify")) {
-		r = 0;
-		printf("table ok: %zu record(s), checksum valid\n", t.n);
-		for (i = 0; i < t.n; i++) {
-			struct kl_err err = { { 0 } };
-			int ok = kl_ho_entry_check(root, &t.e[i], &err);
-
-			if (ok < 0) {
-				printf("%-9s %s: %s\n", ok == -EBADMSG ? "MISMATCH" : "UNREADABLE", t.e[i].name, err.msg);
-				r = 1;
-			} else {
-				printf("%-9s %s\n", ok ? "ok" : "no-digest", t.e[i].name);
-			}
-		}
-	} else {
-		const struct kl_ho_entry *e = find(&t, argv[optind]);
-
-		if (!e) {
-			say("no record named %s", argv[optind]);
-			r = 1;
-		} else if (!strcmp(cmd, "path")) {
-			char p[PATH_MAX];
-			uint64_t off;
-
-			r = 1;
-			kl_ho_region_path(root, e->start, e->size, p, sizeof(p), &off);
-			if (e->type != KL_HO_REGION) {
-				say("%s is not a region", e->name);
-			} else if (e->keep == KL_HO_KEEP_PMEM && !strcmp(p, "/dev/mem")) {
-				say("no /dev/pmem device holds 0x%" PRIx64 "+0x%" PRIx64 " (load nd_e820 and nd_pmem)",
-				    e->start, e->size);
-			} else {
-				r = 0;
-				if (!strcmp(p, "/dev/mem") || off)
-					printf("%s offset 0x%" PRIx64 " length 0x%" PRIx64 "\n", p, off, e->size);
-				else
-					printf("%s\n", p);
-			}
-		} else { /* get */
-			struct kl_err err = { { 0 } };
-			_cleanup_free_ void *mem = NULL;
-			const void *bytes = NULL;
-			size_t len = 0;
-
-			r = 1;
-			if (e->type != KL_HO_BLOB) {
-				say("%s is a region, not a blob (see: path %s)", e->name, e->name);
-			} else if (e->storage == KL_HO_INLINE) {
-				if (kl_ho_entry_check(root, e, &err) < 0)
-					say("%s; its bytes are not given out", err.msg);
-				else
-					bytes = e->data, len = (size_t)e->len;
-			} else if (kl_ho_blob_read(root, e, &mem, &len, &err) < 0) {
-				say("%s; its bytes are not given out", err.msg);
-			} else {
-				bytes = mem;
-			}
-			if (bytes)
-				r = write_output(output, bytes, len);
-		}
-	}
+	r = cmd->run(&t, &a);
 	kl_handoff_free(&t);
 	return kl_exit_code("kexec-handoff", r, 1);
 }
