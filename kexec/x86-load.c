@@ -196,37 +196,37 @@ static size_t params_layout(const struct kl_memmap *e820, size_t cmdline_len, co
 	return end;
 }
 
-/* Append a setup_data node of type and len at offset *off of the params
- * buffer (at physical addr): the field at *prev_next (the header's
- * setup_data, or the previous node's "next") points at it.  Nodes are
- * 16-byte aligned, as params_layout() counts them.  Returns its data. */
-static uint8_t *add_node(uint8_t *bp, uint64_t addr, size_t *prev_next, size_t *off, uint32_t type, uint32_t len)
-{
-	struct kl_setup_data *node = (struct kl_setup_data *)(bp + *off);
+/* The setup_data chain being written into the params buffer (at physical
+ * address addr): each node's "next" holds the physical address of the
+ * following one; the header's setup_data field holds the first. */
+struct sd_chain {
+	uint8_t *bp;
+	uint64_t addr;
+	size_t prev_next; /* the field that points at the next node */
+	size_t off;       /* where the next node goes */
+};
 
-	kl_put_le64(bp + *prev_next, addr + *off);
+/* Append a node of type and len; nodes are 16-byte aligned, as
+ * params_layout() counts them.  Returns its data. */
+static uint8_t *add_node(struct sd_chain *c, uint32_t type, uint32_t len)
+{
+	struct kl_setup_data *node = (struct kl_setup_data *)(c->bp + c->off);
+
+	kl_put_le64(c->bp + c->prev_next, c->addr + c->off);
 	kl_put_le32(&node->type, type);
 	kl_put_le32(&node->len, len);
-	*prev_next = *off + offsetof(struct kl_setup_data, next);
-	*off += kl_align_up(sizeof(*node) + (size_t)len, 16);
+	c->prev_next = c->off + offsetof(struct kl_setup_data, next);
+	c->off += kl_align_up(sizeof(*node) + (size_t)len, 16);
 	return (uint8_t *)(node + 1);
 }
 
-static int build_params(uint8_t *buf, uint64_t addr, const struct x86_image *img,
-			const struct kl_sysinfo *si, const struct kl_memmap *e820, const struct kl_load_opts *o,
-			const char *cmdline, uint64_t initrd_addr, size_t initrd_len, const struct handoff_nodes *ho)
+/* The setup header: the bzImage's own, or a minimal one for an ELF
+ * vmlinux, which brings none; then the fields a boot loader sets. */
+static void put_setup_header(uint8_t *bp, const struct x86_image *img)
 {
-	size_t cmd_off, sd_off, n, i, len = strlen(cmdline);
-	uint8_t *data;
-	uint64_t cmd_addr;
-	size_t prev_next_field = KL_HDR_SETUP_DATA;
-	uint8_t *bp = buf;
-
-	params_layout(e820, len, ho, &cmd_off, &sd_off);
 	if (img->setup) {
 		memcpy(bp + KL_HDR_START, img->setup + KL_HDR_START, img->hdr_end - KL_HDR_START);
 	} else {
-		/* An ELF vmlinux brings no header: give it a minimal one. */
 		bp[KL_HDR_SETUP_SECTS] = 4;
 		kl_put_le16(bp + KL_HDR_BOOT_FLAG, KL_BOOT_FLAG);
 		bp[0x201] = (uint8_t)(KL_HDR_KERNEL_INFO_OFFSET + 4 - 0x202);
@@ -244,82 +244,122 @@ static int build_params(uint8_t *buf, uint64_t addr, const struct x86_image *img
 	 * would report it; the kernel reads it through kaslr_enabled(). */
 	if (img->kaslr)
 		bp[KL_HDR_LOADFLAGS] |= KL_KASLR_FLAG;
-	copy_platform_fields(bp, si, o);
+}
 
-	cmd_addr = addr + cmd_off;
-	memcpy(bp + cmd_off, cmdline, len + 1);
+/* The command line at cmd_off and the initrd's place, each a 64-bit
+ * address split over the header and boot_params' ext_ fields. */
+static void put_cmdline_initrd(uint8_t *bp, uint64_t addr, size_t cmd_off, const char *cmdline,
+			       uint64_t initrd_addr, size_t initrd_len)
+{
+	uint64_t cmd_addr = addr + cmd_off;
+
+	memcpy(bp + cmd_off, cmdline, strlen(cmdline) + 1);
 	kl_put_le32(bp + KL_HDR_CMD_LINE_PTR, (uint32_t)cmd_addr);
 	kl_put_le32(bp + KL_BP_EXT_CMD_LINE_PTR, (uint32_t)(cmd_addr >> 32));
 	kl_put_le32(bp + KL_HDR_RAMDISK_IMAGE, (uint32_t)initrd_addr);
 	kl_put_le32(bp + KL_BP_EXT_RAMDISK_IMAGE, (uint32_t)(initrd_addr >> 32));
 	kl_put_le32(bp + KL_HDR_RAMDISK_SIZE, (uint32_t)initrd_len);
 	kl_put_le32(bp + KL_BP_EXT_RAMDISK_SIZE, (uint32_t)((uint64_t)initrd_len >> 32));
+}
 
-	/* e820: the first 128 entries in the zero page, the rest in a
-	 * SETUP_E820_EXT node (arch/x86/kernel/e820.c reads both). */
-	n = KL_MIN(e820->n, (size_t)KL_BP_E820_MAX);
-	bp[KL_BP_E820_ENTRIES] = (uint8_t)n;
+/* e820: the first 128 entries in the zero page, the rest in a
+ * SETUP_E820_EXT node (arch/x86/kernel/e820.c reads both). */
+static void put_e820_map(struct sd_chain *c, const struct kl_memmap *e820)
+{
+	/* read once: the byte stores below may alias anything */
+	const struct kl_mem_entry *e = e820->e;
+	size_t n = KL_MIN(e820->n, (size_t)KL_BP_E820_MAX), ext = e820->n - n, i;
+	uint8_t *data;
+
+	c->bp[KL_BP_E820_ENTRIES] = (uint8_t)n;
 	for (i = 0; i < n; i++)
-		put_e820(bp + KL_BP_E820_TABLE + i * KL_BP_E820_ENTRY_SIZE, &e820->e[i]);
+		put_e820(c->bp + KL_BP_E820_TABLE + i * KL_BP_E820_ENTRY_SIZE, &e[i]);
+	if (!ext)
+		return;
+	data = add_node(c, KL_SETUP_E820_EXT, (uint32_t)(ext * sizeof(struct kl_boot_e820_entry)));
+	for (i = 0; i < ext; i++)
+		put_e820(data + i * sizeof(struct kl_boot_e820_entry), &e[n + i]);
+}
 
-	/* setup_data chain: each node's "next" holds the physical address of
-	 * the following one; the header's setup_data field holds the first. */
-	n = e820_ext_count(e820);
-	if (n) {
-		data = add_node(bp, addr, &prev_next_field, &sd_off, KL_SETUP_E820_EXT,
-				(uint32_t)(n * sizeof(struct kl_boot_e820_entry)));
-		for (i = 0; i < n; i++)
-			put_e820(data + i * sizeof(struct kl_boot_e820_entry), &e820->e[KL_BP_E820_MAX + i]);
-	}
-	data = add_node(bp, addr, &prev_next_field, &sd_off, KL_SETUP_RNG_SEED, KL_RNG_SEED_SIZE);
-	memcpy(data, o->rng_seed, KL_RNG_SEED_SIZE);
-	if (ho->table_len) {
-		/* the handoff table, for the new kernel's userland
-		 * (/sys/kernel/boot_params/setup_data/N, kexec-handoff(5)) */
-		data = add_node(bp, addr, &prev_next_field, &sd_off, KL_HO_SETUP_TYPE, (uint32_t)ho->table_len);
-		memcpy(data, ho->table, ho->table_len);
-	}
+/* The handoff table, for the new kernel's userland
+ * (/sys/kernel/boot_params/setup_data/N, kexec-handoff(5)), and an
+ * indirect node per blob: the new kernel memblock-reserves [addr,
+ * addr+len) of each and shows its bytes in sysfs. */
+static void put_handoff(struct sd_chain *c, const struct handoff_nodes *ho)
+{
+	size_t i;
+
+	if (ho->table_len)
+		memcpy(add_node(c, KL_HO_SETUP_TYPE, (uint32_t)ho->table_len), ho->table, ho->table_len);
 	for (i = 0; i < ho->nr_blobs; i++) {
-		/* the new kernel memblock-reserves [addr, addr+len) of an
-		 * indirect node and shows its bytes in sysfs */
-		struct kl_setup_indirect *ind = (struct kl_setup_indirect *)add_node(
-			bp, addr, &prev_next_field, &sd_off, KL_SETUP_INDIRECT, sizeof(*ind));
+		struct kl_setup_indirect *ind =
+			(struct kl_setup_indirect *)add_node(c, KL_SETUP_INDIRECT, sizeof(*ind));
 
 		kl_put_le32(&ind->type, KL_HO_BLOB_SETUP_TYPE);
 		kl_put_le64(&ind->len, ho->blobs[i].len);
 		kl_put_le64(&ind->addr, ho->blob_addr[i]);
 	}
-	if (ho->efi) {
-		const struct kl_efi_runtime *rt = ho->efi;
-		uint8_t *ei = bp + KL_BP_EFI_INFO, *map;
-		struct kl_efi_setup_data *esd;
-		uint64_t map_addr;
+}
 
-		esd = (struct kl_efi_setup_data *)add_node(bp, addr, &prev_next_field, &sd_off, KL_SETUP_EFI,
-							   sizeof(*esd));
-		kl_put_le64(&esd->fw_vendor, rt->fw_vendor);
-		kl_put_le64(&esd->tables, rt->config_table);
-		kl_put_le64(&esd->smbios, rt->smbios);
-		/* the runtime map, in the firmware's descriptor size; the new
-		 * kernel memblock-reserves it (efi_memblock_x86_reserve_range) */
-		map = bp + sd_off;
-		map_addr = addr + sd_off;
-		for (i = 0; i < rt->n; i++) {
-			/* the firmware's descriptor size may exceed ours */
-			struct kl_efi_memory_desc *d = (struct kl_efi_memory_desc *)(map + i * ho->efi_desc_size);
+/* EFI runtime services: a SETUP_EFI node, then the runtime map in the
+ * firmware's descriptor size (the new kernel memblock-reserves it,
+ * efi_memblock_x86_reserve_range), and efi_info as the running kernel got
+ * it but pointing at our map. */
+static void put_efi(struct sd_chain *c, const struct kl_sysinfo *si, const struct handoff_nodes *ho)
+{
+	const struct kl_efi_runtime *rt = ho->efi;
+	uint8_t *ei = c->bp + KL_BP_EFI_INFO, *map;
+	struct kl_efi_setup_data *esd;
+	uint64_t map_addr;
+	size_t i;
 
-			kl_put_le32(&d->type, rt->map[i].type);
-			kl_put_le64(&d->phys_addr, rt->map[i].phys);
-			kl_put_le64(&d->virt_addr, rt->map[i].virt);
-			kl_put_le64(&d->num_pages, rt->map[i].pages);
-			kl_put_le64(&d->attribute, rt->map[i].attr);
-		}
-		/* efi_info as the running kernel got it, but with our map */
-		memcpy(ei, si->boot_params + KL_BP_EFI_INFO, KL_EFI_INFO_SIZE);
-		kl_put_le32(ei + KL_EFI_MEMMAP, (uint32_t)map_addr);
-		kl_put_le32(ei + KL_EFI_MEMMAP_HI, (uint32_t)(map_addr >> 32));
-		kl_put_le32(ei + KL_EFI_MEMMAP_SIZE, (uint32_t)(rt->n * ho->efi_desc_size));
+	esd = (struct kl_efi_setup_data *)add_node(c, KL_SETUP_EFI, sizeof(*esd));
+	kl_put_le64(&esd->fw_vendor, rt->fw_vendor);
+	kl_put_le64(&esd->tables, rt->config_table);
+	kl_put_le64(&esd->smbios, rt->smbios);
+	map = c->bp + c->off;
+	map_addr = c->addr + c->off;
+	for (i = 0; i < rt->n; i++) {
+		/* the firmware's descriptor size may exceed ours */
+		struct kl_efi_memory_desc *d = (struct kl_efi_memory_desc *)(map + i * ho->efi_desc_size);
+
+		kl_put_le32(&d->type, rt->map[i].type);
+		kl_put_le64(&d->phys_addr, rt->map[i].phys);
+		kl_put_le64(&d->virt_addr, rt->map[i].virt);
+		kl_put_le64(&d->num_pages, rt->map[i].pages);
+		kl_put_le64(&d->attribute, rt->map[i].attr);
 	}
+	c->off += rt->n * (size_t)ho->efi_desc_size;
+	memcpy(ei, si->boot_params + KL_BP_EFI_INFO, KL_EFI_INFO_SIZE);
+	kl_put_le32(ei + KL_EFI_MEMMAP, (uint32_t)map_addr);
+	kl_put_le32(ei + KL_EFI_MEMMAP_HI, (uint32_t)(map_addr >> 32));
+	kl_put_le32(ei + KL_EFI_MEMMAP_SIZE, (uint32_t)(rt->n * ho->efi_desc_size));
+}
+
+/* Fill the len-byte params buffer (at physical addr) that params_layout()
+ * sized; the chain must end exactly where it said. */
+static int build_params(uint8_t *buf, size_t len, uint64_t addr, const struct x86_image *img,
+			const struct kl_sysinfo *si, const struct kl_memmap *e820, const struct kl_load_opts *o,
+			const char *cmdline, uint64_t initrd_addr, const struct handoff_nodes *ho, struct kl_err *err)
+{
+	struct sd_chain c = { .bp = buf, .addr = addr, .prev_next = KL_HDR_SETUP_DATA };
+	size_t cmd_off, end;
+
+	end = params_layout(e820, strlen(cmdline), ho, &cmd_off, &c.off);
+	if (end != len)
+		return kl_fail(err, -EFAULT, "internal error: boot parameters sized %zu, laid out in %zu bytes", len,
+			       end);
+	put_setup_header(buf, img);
+	copy_platform_fields(buf, si, o);
+	put_cmdline_initrd(buf, addr, cmd_off, cmdline, initrd_addr, o->initrd_len);
+	put_e820_map(&c, e820);
+	memcpy(add_node(&c, KL_SETUP_RNG_SEED, KL_RNG_SEED_SIZE), o->rng_seed, KL_RNG_SEED_SIZE);
+	put_handoff(&c, ho);
+	if (ho->efi)
+		put_efi(&c, si, ho);
+	if (c.off != end)
+		return kl_fail(err, -EFAULT, "internal error: setup_data laid out in %zu bytes, written in %zu", end,
+			       c.off);
 	return 0;
 }
 
@@ -505,7 +545,11 @@ static int place_params(struct kl_freeset *fs, const struct x86_image *img, cons
 	buf = calloc(1, len);
 	if (!buf)
 		return -ENOMEM;
-	build_params(buf, *ret_addr, img, si, e820, o, cmdline, initrd_addr, o->initrd_len, ho);
+	r = build_params(buf, len, *ret_addr, img, si, e820, o, cmdline, initrd_addr, ho, err);
+	if (r < 0) {
+		free(buf);
+		return r;
+	}
 	return kl_plan_add(plan, "params", buf, len, *ret_addr, len, err);
 }
 
