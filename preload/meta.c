@@ -165,12 +165,80 @@ static int set_blob(struct kl_cache_blob *b, const char *field, const char *v)
 	return -EINVAL;
 }
 
+/* Which fields a meta file had: a bit per sub-field of each source and
+ * blob (set_src and set_blob return theirs), and the single ones. */
+struct meta_seen {
+	unsigned int kernel, initrd, vmlinux, initrd_cpio;
+	bool key, compression, version, created;
+};
+
+/* One name=value line of a meta file (name is writable): 0, or -EINVAL
+ * for an unknown name or a bad value. */
+static int meta_field(struct kl_cache_entry *e, struct meta_seen *seen, char *name, const char *v)
+{
+	char *dot = strchr(name, '.');
+	uint64_t u;
+	uint8_t k[32];
+	int r;
+
+	if (dot) {
+		*dot = 0;
+		if (!strcmp(name, "kernel"))
+			r = set_src(&e->kernel, dot + 1, v), seen->kernel |= r > 0 ? (unsigned int)r : 0;
+		else if (!strcmp(name, "initrd"))
+			r = set_src(&e->initrd, dot + 1, v), seen->initrd |= r > 0 ? (unsigned int)r : 0;
+		else if (!strcmp(name, "vmlinux"))
+			r = set_blob(&e->vmlinux, dot + 1, v), seen->vmlinux |= r > 0 ? (unsigned int)r : 0;
+		else if (!strcmp(name, "initrd_cpio"))
+			r = set_blob(&e->initrd_cpio, dot + 1, v), seen->initrd_cpio |= r > 0 ? (unsigned int)r : 0;
+		else
+			r = -EINVAL;
+		return r < 0 ? r : 0;
+	}
+	if (!strcmp(name, "key")) {
+		r = unhex(v, k, 32);
+		if (r == 0) {
+			snprintf(e->key, sizeof(e->key), "%s", v);
+			seen->key = true;
+		}
+		return r;
+	}
+	if (!strcmp(name, "compression")) {
+		snprintf(e->compression, sizeof(e->compression), "%.15s", v);
+		seen->compression = true;
+		return strlen(v) < sizeof(e->compression) ? 0 : -EINVAL;
+	}
+	if (!strcmp(name, "version")) {
+		snprintf(e->version, sizeof(e->version), "%.127s", v);
+		seen->version = true;
+		return 0;
+	}
+	if (!strcmp(name, "created")) {
+		r = parse_u64(v, &u);
+		e->created = (int64_t)(u & INT64_MAX);
+		seen->created = r == 0;
+		return r;
+	}
+	return -EINVAL;
+}
+
+/* Every field there, each source and blob whole (all 6 and 3 sub-fields),
+ * and the initrd's two together or not at all. */
+static bool meta_complete(const struct meta_seen *s)
+{
+	if (!s->key || !s->compression || !s->version || !s->created || s->kernel != 63 || s->vmlinux != 7)
+		return false;
+	if ((s->initrd && s->initrd != 63) || (s->initrd_cpio && s->initrd_cpio != 7))
+		return false;
+	return !s->initrd == !s->initrd_cpio;
+}
+
 int kl_cache_meta_parse(const char *text, size_t len, struct kl_cache_entry *ret, struct kl_err *err)
 {
 	struct kl_cache_entry e = { 0 };
+	struct meta_seen seen = { 0 };
 	const char *p = text, *end = text + len, *crc_line = NULL;
-	unsigned int have_k = 0, have_i = 0, have_v = 0, have_c = 0, lineno = 0;
-	bool have_key = false, have_comp = false, have_ver = false, have_created = false;
+	unsigned int lineno = 0;
 	uint8_t crc[4];
 	uint32_t want;
 
@@ -178,9 +246,8 @@ int kl_cache_meta_parse(const char *text, size_t len, struct kl_cache_entry *ret
 		return kl_fail(err, -EINVAL, "meta: too large or not text");
 	while (p < end) {
 		const char *eol = memchr(p, '\n', (size_t)(end - p));
-		char line[1200], *eq, *name, *v, *dot;
+		char line[1200], *eq;
 		size_t n;
-		int r = 0;
 
 		if (!eol)
 			return kl_fail(err, -EINVAL, "meta: truncated (line %u has no end)", lineno + 1);
@@ -190,63 +257,22 @@ int kl_cache_meta_parse(const char *text, size_t len, struct kl_cache_entry *ret
 			return kl_fail(err, -EINVAL, "meta: line %u is too long", lineno);
 		memcpy(line, p, n);
 		line[n] = 0;
+		eq = strchr(line, '=');
 		if (lineno == 1) {
 			if (strcmp(line, META_VERSION_LINE) != 0)
 				return kl_fail(err, -EINVAL, "meta: unknown format '%.40s'", line);
-			p = eol + 1;
-			continue;
-		}
-		eq = strchr(line, '=');
-		if (!eq)
+		} else if (!eq) {
 			return kl_fail(err, -EINVAL, "meta: line %u is not name=value", lineno);
-		*eq = 0;
-		name = line;
-		v = eq + 1;
-		if (!strcmp(name, "meta_crc32c")) {
+		} else if (!strncmp(line, "meta_crc32c=", 12)) {
 			crc_line = p;
-			if (unhex(v, crc, 4) < 0 || eol + 1 != end)
+			if (unhex(eq + 1, crc, 4) < 0 || eol + 1 != end)
 				return kl_fail(err, -EINVAL, "meta: bad or misplaced meta_crc32c");
 			break;
-		}
-		dot = strchr(name, '.');
-		if (dot) {
-			*dot = 0;
-			if (!strcmp(name, "kernel"))
-				r = set_src(&e.kernel, dot + 1, v), have_k |= r > 0 ? (unsigned int)r : 0;
-			else if (!strcmp(name, "initrd"))
-				r = set_src(&e.initrd, dot + 1, v), have_i |= r > 0 ? (unsigned int)r : 0;
-			else if (!strcmp(name, "vmlinux"))
-				r = set_blob(&e.vmlinux, dot + 1, v), have_v |= r > 0 ? (unsigned int)r : 0;
-			else if (!strcmp(name, "initrd_cpio"))
-				r = set_blob(&e.initrd_cpio, dot + 1, v), have_c |= r > 0 ? (unsigned int)r : 0;
-			else
-				r = -EINVAL;
-		} else if (!strcmp(name, "key")) {
-			uint8_t k[32];
-
-			r = unhex(v, k, 32);
-			if (r == 0) {
-				snprintf(e.key, sizeof(e.key), "%s", v);
-				have_key = true;
-			}
-		} else if (!strcmp(name, "compression")) {
-			r = strlen(v) < sizeof(e.compression) ? 0 : -EINVAL;
-			snprintf(e.compression, sizeof(e.compression), "%.15s", v);
-			have_comp = true;
-		} else if (!strcmp(name, "version")) {
-			snprintf(e.version, sizeof(e.version), "%.127s", v);
-			have_ver = true;
-		} else if (!strcmp(name, "created")) {
-			uint64_t u;
-
-			r = parse_u64(v, &u);
-			e.created = (int64_t)(u & INT64_MAX);
-			have_created = r == 0;
 		} else {
-			r = -EINVAL;
+			*eq = 0;
+			if (meta_field(&e, &seen, line, eq + 1) < 0)
+				return kl_fail(err, -EINVAL, "meta: bad line %u", lineno);
 		}
-		if (r < 0)
-			return kl_fail(err, -EINVAL, "meta: bad line %u", lineno);
 		p = eol + 1;
 	}
 	if (!crc_line)
@@ -254,10 +280,9 @@ int kl_cache_meta_parse(const char *text, size_t len, struct kl_cache_entry *ret
 	want = (uint32_t)crc[0] << 24 | (uint32_t)crc[1] << 16 | (uint32_t)crc[2] << 8 | crc[3];
 	if (kl_crc32c(text, (size_t)(crc_line - text)) != want)
 		return kl_fail(err, -EINVAL, "meta: checksum mismatch");
-	if (!have_key || !have_comp || !have_ver || !have_created || have_k != 63 || have_v != 7 ||
-	    (have_i && have_i != 63) || (!have_i) != (!have_c) || (have_c && have_c != 7))
+	if (!meta_complete(&seen))
 		return kl_fail(err, -EINVAL, "meta: fields missing");
-	e.has_initrd = have_i != 0;
+	e.has_initrd = seen.initrd != 0;
 	*ret = e;
 	return 0;
 }
