@@ -282,91 +282,101 @@ static int add_blob(struct kl_ctx *c, const char *name, const char *kind, void *
 	return 0;
 }
 
+/* A received region, under the same rule as --preserve (checked before a
+ * byte is read), then against its digest.  Returns an exit code. */
+static int take_region(struct kl_ctx *c, const struct kl_sysinfo *si, const struct kl_ho_entry *e)
+{
+	struct kl_err err = { { 0 } };
+	struct kl_preserve *p = &c->preserve[c->nr_preserve];
+	int r;
+
+	if (c->nr_preserve == KL_PRESERVE_MAX) {
+		say("--handoff-from-previous: more than %d preserved ranges", KL_PRESERVE_MAX);
+		return KL_EXIT_FAIL;
+	}
+	*p = (struct kl_preserve){ .start = e->start, .size = e->size, .keep = e->keep, .digest_alg = e->digest_alg,
+				   .received = true };
+	memcpy(p->sha256, e->sha256, 32);
+	snprintf(p->name, sizeof(p->name), "%s", e->name);
+	r = kl_x86_preserve_check(si, p, &err);
+	if (r == 0)
+		r = kl_ho_entry_check(c->sys->root, e, &err);
+	if (r < 0) {
+		say("--handoff-from-previous: %s; nothing loaded", err.msg);
+		return KL_EXIT_FAIL;
+	}
+	p->no_digest = r == 0;
+	c->nr_preserve++;
+	kl_debug("kexec: --handoff-from-previous: region %s%s\n", e->name,
+		 r ? ", SHA-256 checked" : " (no digest recorded)");
+	return KL_EXIT_OK;
+}
+
+/* A received blob: its bytes checked against the digest, then copied
+ * (inline in the table) or read (from memory).  Returns an exit code. */
+static int take_blob(struct kl_ctx *c, const struct kl_ho_entry *e)
+{
+	struct kl_err err = { { 0 } };
+	void *bytes = NULL;
+	size_t len = 0;
+	int r;
+
+	if (e->storage == KL_HO_INLINE) {
+		r = kl_ho_entry_check(c->sys->root, e, &err);
+		if (r >= 0) {
+			len = (size_t)e->len;
+			bytes = malloc(KL_MAX(len, (size_t)1));
+			if (bytes)
+				memcpy(bytes, e->data, len);
+			else
+				r = -ENOMEM;
+		}
+	} else {
+		r = kl_ho_blob_read(c->sys->root, e, &bytes, &len, &err);
+	}
+	if (r < 0) {
+		say("--handoff-from-previous: %s; nothing loaded", err.msg[0] ? err.msg : strerror(-r));
+		return KL_EXIT_FAIL;
+	}
+	if (add_blob(c, e->name, e->kind, bytes, len) < 0)
+		return KL_EXIT_FAIL;
+	kl_debug("kexec: --handoff-from-previous: blob %s, %zu bytes, SHA-256 checked\n", e->name, len);
+	return KL_EXIT_OK;
+}
+
 /* --handoff-from-previous: every entry this kernel received, checked
  * against its digest, becomes an entry of the next table (unless an
  * option names it again).  Returns an exit code. */
 static int take_previous(struct kl_ctx *c, const struct kl_sysinfo *si)
 {
-	const char *root = c->sys->root;
 	struct kl_err err = { { 0 } };
 	struct kl_handoff t = { 0 };
 	_cleanup_free_ void *tbuf = NULL;
-	int ret = KL_EXIT_FAIL, r;
+	int r = KL_EXIT_OK;
 	size_t i;
 
-	if (kl_ho_table_read(root, &t, &tbuf, &err) < 0) {
+	if (kl_ho_table_read(c->sys->root, &t, &tbuf, &err) < 0) {
 		say("--handoff-from-previous: %s", err.msg);
 		return KL_EXIT_FAIL;
 	}
 	if (t.skipped) {
 		say("--handoff-from-previous: the table holds %zu record(s) of kinds this kexec does not know "
 		    "and could not hand over; nothing loaded", t.skipped);
-		goto out;
+		r = KL_EXIT_FAIL;
 	}
-	for (i = 0; i < t.n; i++) {
+	for (i = 0; r == KL_EXIT_OK && i < t.n; i++) {
 		const struct kl_ho_entry *e = &t.e[i];
 
-		if (named_by_options(c->o, e->name)) {
+		if (named_by_options(c->o, e->name))
 			kl_debug("kexec: --handoff-from-previous: %s is given again; the new entry replaces it\n",
 				 e->name);
-			continue;
-		}
-		if (e->type == KL_HO_REGION) {
-			struct kl_preserve *p = &c->preserve[c->nr_preserve];
-
-			if (c->nr_preserve == KL_PRESERVE_MAX) {
-				say("--handoff-from-previous: more than %d preserved ranges", KL_PRESERVE_MAX);
-				goto out;
-			}
-			*p = (struct kl_preserve){ .start = e->start, .size = e->size, .keep = e->keep,
-						   .digest_alg = e->digest_alg, .received = true };
-			memcpy(p->sha256, e->sha256, 32);
-			snprintf(p->name, sizeof(p->name), "%s", e->name);
-			/* the same rule as for --preserve, before a byte is read */
-			if (kl_x86_preserve_check(si, p, &err) < 0) {
-				say("--handoff-from-previous: %s; nothing loaded", err.msg);
-				goto out;
-			}
-			r = kl_ho_entry_check(root, e, &err);
-			if (r < 0) {
-				say("--handoff-from-previous: %s; nothing loaded", err.msg);
-				goto out;
-			}
-			p->no_digest = r == 0;
-			c->nr_preserve++;
-			kl_debug("kexec: --handoff-from-previous: region %s%s\n", e->name,
-				 r ? ", SHA-256 checked" : " (no digest recorded)");
-		} else {
-			void *bytes = NULL;
-			size_t len = 0;
-
-			if (e->storage == KL_HO_INLINE) {
-				/* the bytes are in the table: check, then copy */
-				r = kl_ho_entry_check(root, e, &err);
-				if (r >= 0) {
-					len = (size_t)e->len;
-					bytes = malloc(KL_MAX(len, (size_t)1));
-					if (bytes)
-						memcpy(bytes, e->data, len);
-					else
-						r = -ENOMEM;
-				}
-			} else {
-				r = kl_ho_blob_read(root, e, &bytes, &len, &err);
-			}
-			if (r < 0) {
-				say("--handoff-from-previous: %s; nothing loaded", err.msg[0] ? err.msg : strerror(-r));
-				goto out;
-			}
-			if (add_blob(c, e->name, e->kind, bytes, len) < 0)
-				goto out;
-			kl_debug("kexec: --handoff-from-previous: blob %s, %zu bytes, SHA-256 checked\n", e->name, len);
-		}
+		else if (e->type == KL_HO_REGION)
+			r = take_region(c, si, e);
+		else
+			r = take_blob(c, e);
 	}
-	ret = KL_EXIT_OK;
-out:
 	kl_handoff_free(&t);
-	return ret;
+	return r;
 }
 
 static void put_hex(FILE *f, const uint8_t *b, size_t n)
@@ -807,23 +817,13 @@ static int do_exec(const struct kl_ctx *c)
 static int print_ckr_size(const struct kl_sys *sys)
 {
 	_cleanup_free_ char *iomem = NULL;
-	uint64_t total = 0;
-	char *line, *save = NULL;
+	size_t len = 0;
 
-	if (kl_read_file(sys->root, "/proc/iomem", 4 << 20, &iomem, NULL, NULL) < 0) {
+	if (kl_read_file(sys->root, "/proc/iomem", 4 << 20, &iomem, &len, NULL) < 0) {
 		say("cannot read /proc/iomem");
 		return KL_EXIT_FAIL;
 	}
-	for (line = strtok_r(iomem, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
-		unsigned long long a, b;
-		const char *name = strstr(line, " : ");
-
-		if (!name || strcmp(name + 3, "Crash kernel") != 0)
-			continue;
-		if (sscanf(line, " %llx-%llx", &a, &b) == 2 && b >= a)
-			total += b - a + 1;
-	}
-	printf("%" PRIu64 "\n", total);
+	printf("%" PRIu64 "\n", kl_iomem_total(iomem, len, "Crash kernel"));
 	return KL_EXIT_OK;
 }
 

@@ -190,7 +190,31 @@ static int parse_hex(const char **pp, const char *end, uint64_t *ret)
 	return 0;
 }
 
-/* "00100000-7ffdffff : System RAM" */
+/* One line of /proc/iomem, [p, eol): "00100000-7ffdffff : System RAM",
+ * indented two spaces a level for a child resource.  0 (*ret_name and
+ * *ret_nlen point at the name in the text), or -EINVAL when malformed. */
+static int iomem_line(const char *p, const char *eol, struct kl_range *ret_range, const char **ret_name,
+		      size_t *ret_nlen)
+{
+	const char *q = p;
+	uint64_t first, last;
+
+	while (q < eol && (*q == ' ' || *q == '\t'))
+		q++;
+	if (parse_hex(&q, eol, &first) < 0 || q >= eol || *q != '-')
+		return -EINVAL;
+	q++;
+	if (parse_hex(&q, eol, &last) < 0)
+		return -EINVAL;
+	if (eol - q < 3 || memcmp(q, " : ", 3) != 0)
+		return -EINVAL;
+	if (kl_range_from_inclusive(first, last, ret_range) < 0)
+		return -EINVAL;
+	*ret_name = q + 3;
+	*ret_nlen = (size_t)(eol - (q + 3));
+	return 0;
+}
+
 int kl_memmap_parse_iomem(const char *text, size_t len, struct kl_memmap *ret,
 			  struct kl_err *err)
 {
@@ -199,11 +223,9 @@ int kl_memmap_parse_iomem(const char *text, size_t len, struct kl_memmap *ret,
 	unsigned int lineno = 0;
 	int r;
 
-	while (p < end) {
-		const char *eol = memchr(p, '\n', (size_t)(end - p));
-		const char *q, *name;
+	for (; p < end; p++) {
+		const char *eol = memchr(p, '\n', (size_t)(end - p)), *name;
 		char namebuf[64];
-		uint64_t first, last;
 		struct kl_range range;
 		uint32_t type;
 		size_t nlen;
@@ -211,42 +233,51 @@ int kl_memmap_parse_iomem(const char *text, size_t len, struct kl_memmap *ret,
 		if (!eol)
 			eol = end;
 		lineno++;
-		q = p;
-		if (q == eol || *q == ' ' || *q == '\t')
-			goto next; /* blank or a child resource */
-		if (parse_hex(&q, eol, &first) < 0 || q >= eol || *q != '-')
-			goto bad;
-		q++;
-		if (parse_hex(&q, eol, &last) < 0)
-			goto bad;
-		if (eol - q < 3 || memcmp(q, " : ", 3) != 0)
-			goto bad;
-		name = q + 3;
-		nlen = (size_t)(eol - name);
+		if (p == eol || *p == ' ' || *p == '\t') {
+			p = eol; /* blank or a child resource */
+			continue;
+		}
+		if (iomem_line(p, eol, &range, &name, &nlen) < 0) {
+			kl_memmap_free(&m);
+			return kl_fail(err, -EINVAL, "/proc/iomem: line %u is not 'start-end : name'", lineno);
+		}
+		p = eol;
 		if (nlen >= sizeof(namebuf))
-			goto next; /* no memory type is that long */
+			continue; /* no memory type is that long */
 		memcpy(namebuf, name, nlen);
 		namebuf[nlen] = 0;
 		type = kl_mem_type_from_name(namebuf);
 		if (!type)
-			goto next; /* PCI windows, device ranges, ... */
-		if (kl_range_from_inclusive(first, last, &range) < 0)
-			goto bad;
+			continue; /* PCI windows, device ranges, ... */
 		r = kl_memmap_add(&m, range.start, range.size, type);
 		if (r < 0) {
 			kl_memmap_free(&m);
 			return kl_fail(err, r, "/proc/iomem: too many ranges (line %u)", lineno);
 		}
-next:
-		p = eol + 1;
-		continue;
-bad:
-		kl_memmap_free(&m);
-		return kl_fail(err, -EINVAL, "/proc/iomem: line %u is not 'start-end : name'", lineno);
 	}
 	kl_memmap_sort(&m);
 	*ret = m;
 	return 0;
+}
+
+uint64_t kl_iomem_total(const char *text, size_t len, const char *name)
+{
+	const char *p = text, *end = text + len;
+	size_t want = strlen(name);
+	uint64_t total = 0;
+
+	for (; p < end; p++) {
+		const char *eol = memchr(p, '\n', (size_t)(end - p)), *n;
+		struct kl_range range;
+		size_t nlen;
+
+		if (!eol)
+			eol = end;
+		if (iomem_line(p, eol, &range, &n, &nlen) == 0 && nlen == want && !memcmp(n, name, want))
+			total += range.size;
+		p = eol;
+	}
+	return total;
 }
 
 static int parse_hex_field(const char *s, uint64_t *ret)

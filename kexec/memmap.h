@@ -75,6 +75,10 @@ bool kl_memmap_covers(const struct kl_memmap *m, const struct kl_range *r, const
 int kl_memmap_parse_iomem(const char *text, size_t len, struct kl_memmap *ret,
 			  struct kl_err *err);
 
+/* The bytes of every /proc/iomem resource called name, at any depth
+ * ("Crash kernel" sits below System RAM); malformed lines are skipped. */
+uint64_t kl_iomem_total(const char *text, size_t len, const char *name);
+
 /* One /sys/firmware/memmap/N entry: the contents of its start, end and type
  * files (hexadecimal, inclusive end). */
 int kl_memmap_add_firmware_entry(struct kl_memmap *m, const char *start,

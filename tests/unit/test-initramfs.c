@@ -16,8 +16,8 @@ static void entry(uint8_t *b, size_t *n, const char *name, const char *data)
 	size_t nl = strlen(name) + 1, dl = data ? strlen(data) : 0;
 	char hdr[111];
 
-	snprintf(hdr, sizeof(hdr), "070701%08X%08X%08X%08X%08X%08X%08zX%08X%08X%08X%08X%08zX%08X", 1,
-		 data ? 0100644 : 040755, 0, 0, 1, 0, dl, 0, 0, 0, 0, nl, 0);
+	snprintf(hdr, sizeof(hdr), "070701%08X%08X%08X%08X%08X%08X%08X%08X%08X%08X%08X%08X%08X", 1,
+		 data ? 0100644 : 040755, 0, 0, 1, 0, (unsigned int)dl, 0, 0, 0, 0, (unsigned int)nl, 0);
 	memcpy(b + *n, hdr, 110);
 	*n += 110;
 	memcpy(b + *n, name, nl);

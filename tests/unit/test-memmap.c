@@ -267,9 +267,32 @@ static void carve_splits_and_marks(void **state)
 	kl_memmap_free(&m);
 }
 
+/* --print-ckr-size: every "Crash kernel" resource, at any depth, exact
+ * name only; malformed lines are skipped. */
+static void iomem_total_sums_named_resources(void **state)
+{
+	static const char iomem[] =
+		"00000000-00000fff : Reserved\n"
+		"00100000-7ffdffff : System RAM\n"
+		"  0a000000-11ffffff : Crash kernel\n"
+		"  12000000-12000fff : Crash kernel extra\n"
+		"100000000-13fffffff : System RAM\n"
+		"    120000000-1200fffff : Crash kernel\n"
+		"  zzzz : Crash kernel\n"
+		"  2000-1000 : Crash kernel\n"
+		"fed00000-fed003ff : Crash kernel";
+
+	(void)state;
+	assert_int_equal(kl_iomem_total(iomem, strlen(iomem), "Crash kernel"),
+			 0x8000000ULL + 0x100000ULL + 0x400ULL);
+	assert_int_equal(kl_iomem_total(iomem, strlen(iomem), "Kernel code"), 0);
+	assert_int_equal(kl_iomem_total("", 0, "Crash kernel"), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(iomem_total_sums_named_resources),
 		cmocka_unit_test(inclusive_ends_convert_once),
 		cmocka_unit_test(overlap_table),
 		cmocka_unit_test(iomem_keeps_top_level_memory),
