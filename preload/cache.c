@@ -414,66 +414,84 @@ static int put_in_place(int dfd, const char *tmp, const char *key, struct kl_err
 	return 0;
 }
 
-int kl_cache_stage(const char *dir, const char *kernel, const char *initrd, struct kl_cache_entry *ret,
-		   struct kl_err *err)
+/* What a stage writes: the entry's description and its two files. */
+struct staged {
+	struct kl_cache_entry e;
+	void *vmlinux, *cpio; /* owned */
+	size_t vmlinux_len, cpio_len;
+	char *meta;           /* owned */
+};
+
+static void staged_free(struct staged *st)
 {
-	struct kl_cache_entry e = { 0 };
-	_cleanup_free_ void *k = NULL, *i = NULL, *vm = NULL, *cpio = NULL;
-	_cleanup_free_ char *meta = NULL;
-	_cleanup_close_ int dfd = -1, tfd = -1;
-	size_t klen = 0, ilen = 0, vlen = 0, clen = 0;
+	free(st->vmlinux);
+	free(st->cpio);
+	free(st->meta);
+}
+
+/* The slow part, with no lock held (kexec may want the cache): read the
+ * sources, decompress the payload (the same pipeline as kexec
+ * --preload-decompressed) and flatten the initrd, then describe it all. */
+static int stage_build(const char *kernel, const char *initrd, struct staged *st, struct kl_err *err)
+{
+	struct kl_cache_entry *e = &st->e;
+	_cleanup_free_ void *k = NULL, *i = NULL;
+	size_t klen = 0, ilen = 0;
 	struct kl_bzimage z;
 	struct kl_elf_image elf;
-	enum kl_comp c;
-	char tmp[PATH_MAX];
-	const char *tname;
-	uint8_t keybuf[64], key[32];
+	enum kl_comp c = KL_COMP_NONE;
+	uint8_t keybuf[64] = { 0 }, key[32];
 	int r;
 
-	/* the slow part first, with no lock held: kexec may want the cache */
-	r = read_src(kernel, &k, &klen, &e.kernel, err);
+	r = read_src(kernel, &k, &klen, &e->kernel, err);
 	if (r < 0)
 		return r;
-	/* the same pipeline as kexec --preload-decompressed */
 	r = kl_bzimage_parse(k, klen, &z, err);
 	if (r == 0)
 		r = kl_payload_check(&z, KL_COMP_NONE, &c, err);
 	if (r == 0)
-		r = kl_payload_decompress(&z, c, &vm, &vlen, &elf, err);
+		r = kl_payload_decompress(&z, c, &st->vmlinux, &st->vmlinux_len, &elf, err);
 	if (r < 0)
 		return kl_fail_prefix(err, r, "%s", kernel);
 	if (initrd) {
-		r = read_src(initrd, &i, &ilen, &e.initrd, err);
+		r = read_src(initrd, &i, &ilen, &e->initrd, err);
 		if (r < 0)
 			return r;
-		r = kl_initramfs_flatten(i, ilen, SOURCE_MAX, &cpio, &clen, NULL, err);
+		r = kl_initramfs_flatten(i, ilen, SOURCE_MAX, &st->cpio, &st->cpio_len, NULL, err);
 		if (r < 0)
 			return kl_fail_prefix(err, r, "%s", initrd);
-		e.has_initrd = true;
+		e->has_initrd = true;
 	}
-	memcpy(keybuf, e.kernel.sha256, 32);
-	memset(keybuf + 32, 0, 32);
-	if (e.has_initrd)
-		memcpy(keybuf + 32, e.initrd.sha256, 32);
+	/* the key: SHA-256 of the kernel's digest and the initrd's (or zeros) */
+	memcpy(keybuf, e->kernel.sha256, 32);
+	if (e->has_initrd)
+		memcpy(keybuf + 32, e->initrd.sha256, 32);
 	sha256(keybuf, 64, key);
-	kl_hex(e.key, key, 32);
-	snprintf(e.compression, sizeof(e.compression), "%s", kl_comp_name(c));
-	snprintf(e.version, sizeof(e.version), "%s", z.kernel_version[0] ? z.kernel_version : "unknown");
-	e.created = (int64_t)time(NULL);
-	e.vmlinux.size = vlen;
-	sha256(vm, vlen, e.vmlinux.sha256);
-	e.vmlinux.crc32c = kl_crc32c(vm, vlen);
-	if (e.has_initrd) {
-		e.initrd_cpio.size = clen;
-		sha256(cpio, clen, e.initrd_cpio.sha256);
-		e.initrd_cpio.crc32c = kl_crc32c(cpio, clen);
+	kl_hex(e->key, key, 32);
+	snprintf(e->compression, sizeof(e->compression), "%s", kl_comp_name(c));
+	snprintf(e->version, sizeof(e->version), "%s", z.kernel_version[0] ? z.kernel_version : "unknown");
+	e->created = (int64_t)time(NULL);
+	e->vmlinux.size = st->vmlinux_len;
+	sha256(st->vmlinux, st->vmlinux_len, e->vmlinux.sha256);
+	e->vmlinux.crc32c = kl_crc32c(st->vmlinux, st->vmlinux_len);
+	if (e->has_initrd) {
+		e->initrd_cpio.size = st->cpio_len;
+		sha256(st->cpio, st->cpio_len, e->initrd_cpio.sha256);
+		e->initrd_cpio.crc32c = kl_crc32c(st->cpio, st->cpio_len);
 	}
-	r = kl_cache_meta_format(&e, &meta);
-	if (r < 0)
-		return r;
+	return kl_cache_meta_format(e, &st->meta);
+}
 
-	/* then, under the exclusive lock, write and rename: gc never sees
-	 * this stage's directory, and two stages take turns */
+/* Under the exclusive lock, write the entry into a temporary directory
+ * and rename it into place: gc never sees this stage's directory, and two
+ * stages take turns. */
+static int stage_write(const char *dir, const struct staged *st, struct kl_err *err)
+{
+	_cleanup_close_ int dfd = -1, tfd = -1;
+	char tmp[PATH_MAX];
+	const char *tname;
+	int r;
+
 	r = open_cache(dir, CACHE_WRITE, &dfd, err);
 	if (r < 0)
 		return r;
@@ -482,24 +500,38 @@ int kl_cache_stage(const char *dir, const char *kernel, const char *initrd, stru
 		return kl_fail(err, -errno, "cannot create a directory in %s: %s", dir, strerror(errno));
 	tname = strrchr(tmp, '/') + 1;
 	tfd = openat(dfd, tname, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-	r = tfd < 0 ? -errno : write_synced(tfd, "vmlinux.bin", vm, vlen);
-	if (r == 0 && e.has_initrd)
-		r = write_synced(tfd, "initrd.cpio", cpio, clen);
+	r = tfd < 0 ? -errno : write_synced(tfd, "vmlinux.bin", st->vmlinux, st->vmlinux_len);
+	if (r == 0 && st->e.has_initrd)
+		r = write_synced(tfd, "initrd.cpio", st->cpio, st->cpio_len);
 	if (r == 0) /* meta last: only a complete entry has one */
-		r = write_synced(tfd, "meta", meta, strlen(meta));
+		r = write_synced(tfd, "meta", st->meta, strlen(st->meta));
 	if (r == 0)
 		r = fsync(tfd) < 0 ? -errno : 0;
 	if (r < 0) {
 		remove_entry(dfd, tname, NULL);
 		return kl_fail(err, r, "cannot write the entry in %s: %s", dir, strerror(-r));
 	}
-	r = put_in_place(dfd, tname, e.key, err);
+	r = put_in_place(dfd, tname, st->e.key, err);
 	if (r < 0) {
 		remove_entry(dfd, tname, NULL);
 		return r;
 	}
 	fsync(dfd);
-	*ret = e;
+	return 0;
+}
+
+int kl_cache_stage(const char *dir, const char *kernel, const char *initrd, struct kl_cache_entry *ret,
+		   struct kl_err *err)
+{
+	_cleanup_(staged_free) struct staged st = { 0 };
+	int r;
+
+	r = stage_build(kernel, initrd, &st, err);
+	if (r == 0)
+		r = stage_write(dir, &st, err);
+	if (r < 0)
+		return r;
+	*ret = st.e;
 	return 0;
 }
 
