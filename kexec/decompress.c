@@ -266,35 +266,37 @@ static int do_lz4(const uint8_t *in, size_t len, struct outbuf *o, size_t *used,
 #define LZOP_F_H_FILTER 0x800U
 #define LZOP_BLOCK_MAX (64U << 20)
 
-static int do_lzo(const uint8_t *in, size_t len, struct outbuf *o, size_t *used, struct kl_err *err)
+/* In both lzop functions: n more bytes must be there at pos. */
+#define LZOP_NEED(n)                                                           \
+	do {                                                                   \
+		if (!kl_in_bounds(len, pos, (n)))                              \
+			return kl_fail(err, -EINVAL, "lzo data is truncated"); \
+	} while (0)
+
+/* The lzop file header that follows its 9-byte magic: *ret_pos is where
+ * the first block starts. */
+static int lzop_header(const uint8_t *in, size_t len, size_t *ret_pos, uint32_t *ret_flags, struct kl_err *err)
 {
 	size_t pos = 9;
 	uint16_t version;
 	uint32_t flags;
 
-	if (lzo_init() != LZO_E_OK)
-		return kl_fail(err, -ENOMEM, "liblzo2: cannot initialise");
-#define NEED(n)                                                                \
-	do {                                                                   \
-		if (!kl_in_bounds(len, pos, (n)))                              \
-			return kl_fail(err, -EINVAL, "lzo data is truncated"); \
-	} while (0)
-	NEED(4);
+	LZOP_NEED(4);
 	version = (uint16_t)(in[pos] << 8 | in[pos + 1]);
 	pos += 4; /* version, lib_version */
 	if (version >= 0x0940) {
-		NEED(2);
+		LZOP_NEED(2);
 		pos += 2;
 	}
-	NEED(1);
+	LZOP_NEED(1);
 	if (in[pos] < 1 || in[pos] > 3)
 		return kl_fail(err, -EINVAL, "lzo data uses an unknown method %u", in[pos]);
 	pos += 1;
 	if (version >= 0x0940) {
-		NEED(1);
+		LZOP_NEED(1);
 		pos += 1;
 	}
-	NEED(4);
+	LZOP_NEED(4);
 	flags = kl_be32(in + pos);
 	pos += 4;
 	if (flags & LZOP_F_H_FILTER)
@@ -302,24 +304,41 @@ static int do_lzo(const uint8_t *in, size_t len, struct outbuf *o, size_t *used,
 	pos += 8; /* mode, mtime_low */
 	if (version >= 0x0940)
 		pos += 4;
-	NEED(1);
+	LZOP_NEED(1);
 	pos += 1 + in[pos]; /* name */
 	pos += 4;           /* header checksum */
 	if (flags & LZOP_F_H_EXTRA_FIELD) {
-		NEED(4);
+		LZOP_NEED(4);
 		pos += 4 + (size_t)kl_be32(in + pos) + 4;
 	}
+	*ret_pos = pos;
+	*ret_flags = flags;
+	return 0;
+}
+
+/* Then blocks: decompressed and compressed length, checksums as the
+ * header's flags say, the data; a zero length ends the stream. */
+static int do_lzo(const uint8_t *in, size_t len, struct outbuf *o, size_t *used, struct kl_err *err)
+{
+	size_t pos = 0;
+	uint32_t flags = 0;
+	int r;
+
+	if (lzo_init() != LZO_E_OK)
+		return kl_fail(err, -ENOMEM, "liblzo2: cannot initialise");
+	r = lzop_header(in, len, &pos, &flags, err);
+	if (r < 0)
+		return r;
 	for (;;) {
 		uint32_t dlen, slen;
 		lzo_uint out_len;
-		int r;
 
-		NEED(4);
+		LZOP_NEED(4);
 		dlen = kl_be32(in + pos);
 		pos += 4;
 		if (!dlen)
 			break;
-		NEED(4);
+		LZOP_NEED(4);
 		slen = kl_be32(in + pos);
 		pos += 4;
 		if (dlen > LZOP_BLOCK_MAX || slen > dlen)
@@ -334,7 +353,7 @@ static int do_lzo(const uint8_t *in, size_t len, struct outbuf *o, size_t *used,
 			if (flags & LZOP_F_CRC32_C)
 				pos += 4;
 		}
-		NEED(slen);
+		LZOP_NEED(slen);
 		r = outbuf_reserve(o, dlen);
 		if (r < 0)
 			return r;
@@ -349,10 +368,10 @@ static int do_lzo(const uint8_t *in, size_t len, struct outbuf *o, size_t *used,
 		o->len += dlen;
 		pos += slen;
 	}
-#undef NEED
 	*used = pos;
 	return 0;
 }
+#undef LZOP_NEED
 
 static int do_xz(const uint8_t *in, size_t len, struct outbuf *o, size_t *used, struct kl_err *err)
 {
