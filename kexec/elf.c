@@ -42,13 +42,62 @@ static int check_loads(struct kl_elf_image *img, size_t len, struct kl_err *err)
 		       (unsigned long long)img->entry);
 }
 
+static void elf_endp(Elf **e)
+{
+	if (*e)
+		elf_end(*e);
+}
+
+/* A 64-bit little-endian x86_64 executable, and how many program headers
+ * it has (at most 256). */
+static int check_header(Elf *e, GElf_Ehdr *ret_eh, size_t *ret_phnum, struct kl_err *err)
+{
+	if (elf_kind(e) != ELF_K_ELF || gelf_getclass(e) != ELFCLASS64)
+		return kl_fail(err, -ENOEXEC, "not a 64-bit ELF file");
+	if (!gelf_getehdr(e, ret_eh))
+		return kl_fail(err, -ENOEXEC, "ELF header unreadable: %s", elf_errmsg(-1));
+	if (ret_eh->e_ident[EI_DATA] != ELFDATA2LSB || ret_eh->e_machine != EM_X86_64)
+		return kl_fail(err, -ENOEXEC, "ELF file is not for x86_64 (machine %u)", ret_eh->e_machine);
+	if (ret_eh->e_type != ET_EXEC)
+		return kl_fail(err, -ENOEXEC, "ELF file is not an executable (type %u)", ret_eh->e_type);
+	if (elf_getphdrnum(e, ret_phnum) != 0)
+		return kl_fail(err, -ENOEXEC, "ELF program headers unreadable: %s", elf_errmsg(-1));
+	if (*ret_phnum > 256)
+		return kl_fail(err, -ENOEXEC, "ELF file has %zu program headers (at most 256)", *ret_phnum);
+	return 0;
+}
+
+/* The PT_LOADs that occupy memory, at most KL_ELF_LOADS_MAX. */
+static int collect_loads(Elf *e, size_t phnum, struct kl_elf_image *img, struct kl_err *err)
+{
+	size_t i;
+
+	for (i = 0; i < phnum; i++) {
+		GElf_Phdr ph;
+
+		if (!gelf_getphdr(e, (int)i, &ph))
+			return kl_fail(err, -ENOEXEC, "ELF program header %zu unreadable: %s", i, elf_errmsg(-1));
+		if (ph.p_type != PT_LOAD || !ph.p_memsz)
+			continue;
+		if (img->nr_loads == KL_ELF_LOADS_MAX)
+			return kl_fail(err, -E2BIG, "ELF file has more than %d loadable segments", KL_ELF_LOADS_MAX);
+		img->load[img->nr_loads++] = (struct kl_elf_load){
+			.paddr = ph.p_paddr, .vaddr = ph.p_vaddr, .offset = ph.p_offset,
+			.filesz = ph.p_filesz, .memsz = ph.p_memsz,
+		};
+	}
+	if (!img->nr_loads)
+		return kl_fail(err, -ENOEXEC, "ELF file has no loadable segment");
+	return 0;
+}
+
 int kl_elf_parse(const void *buf, size_t len, struct kl_elf_image *ret,
 		 struct kl_err *err)
 {
 	struct kl_elf_image img = { 0 };
-	GElf_Ehdr eh;
-	Elf *e = NULL;
-	size_t phnum, i;
+	_cleanup_(elf_endp) Elf *e = NULL;
+	GElf_Ehdr eh = { 0 };
+	size_t phnum = 0, i;
 	int r;
 
 	if (!kl_elf_probe(buf, len))
@@ -60,68 +109,23 @@ int kl_elf_parse(const void *buf, size_t len, struct kl_elf_image *ret,
 	e = elf_memory((char *)buf, len);
 	if (!e)
 		return kl_fail(err, -ENOEXEC, "ELF: %s", elf_errmsg(-1));
-	if (elf_kind(e) != ELF_K_ELF || gelf_getclass(e) != ELFCLASS64) {
-		r = kl_fail(err, -ENOEXEC, "not a 64-bit ELF file");
-		goto out;
-	}
-	if (!gelf_getehdr(e, &eh)) {
-		r = kl_fail(err, -ENOEXEC, "ELF header unreadable: %s", elf_errmsg(-1));
-		goto out;
-	}
-	if (eh.e_ident[EI_DATA] != ELFDATA2LSB || eh.e_machine != EM_X86_64) {
-		r = kl_fail(err, -ENOEXEC, "ELF file is not for x86_64 (machine %u)", eh.e_machine);
-		goto out;
-	}
-	if (eh.e_type != ET_EXEC) {
-		r = kl_fail(err, -ENOEXEC, "ELF file is not an executable (type %u)", eh.e_type);
-		goto out;
-	}
-	if (elf_getphdrnum(e, &phnum) != 0) {
-		r = kl_fail(err, -ENOEXEC, "ELF program headers unreadable: %s", elf_errmsg(-1));
-		goto out;
-	}
-	if (phnum > 256) {
-		r = kl_fail(err, -ENOEXEC, "ELF file has %zu program headers (at most 256)", phnum);
-		goto out;
-	}
-	for (i = 0; i < phnum; i++) {
-		GElf_Phdr ph;
-
-		if (!gelf_getphdr(e, (int)i, &ph)) {
-			r = kl_fail(err, -ENOEXEC, "ELF program header %zu unreadable: %s", i, elf_errmsg(-1));
-			goto out;
-		}
-		if (ph.p_type != PT_LOAD || !ph.p_memsz)
-			continue;
-		if (img.nr_loads == KL_ELF_LOADS_MAX) {
-			r = kl_fail(err, -E2BIG, "ELF file has more than %d loadable segments", KL_ELF_LOADS_MAX);
-			goto out;
-		}
-		img.load[img.nr_loads++] = (struct kl_elf_load){
-			.paddr = ph.p_paddr, .vaddr = ph.p_vaddr, .offset = ph.p_offset,
-			.filesz = ph.p_filesz, .memsz = ph.p_memsz,
-		};
-	}
-	if (!img.nr_loads) {
-		r = kl_fail(err, -ENOEXEC, "ELF file has no loadable segment");
-		goto out;
-	}
+	r = check_header(e, &eh, &phnum, err);
+	if (r == 0)
+		r = collect_loads(e, phnum, &img, err);
+	if (r < 0)
+		return r;
 	img.entry = eh.e_entry;
 	r = check_loads(&img, len, err);
 	if (r < 0)
-		goto out;
+		return r;
 	/* Where the ELF ends (headers, segments, section table): whatever
 	 * follows, such as an appended relocation table, is not ELF. */
 	img.file_end = (size_t)KL_MAX((uint64_t)eh.e_phoff + (uint64_t)phnum * eh.e_phentsize,
 				      (uint64_t)eh.e_shoff + (uint64_t)eh.e_shnum * eh.e_shentsize);
 	for (i = 0; i < img.nr_loads; i++)
 		img.file_end = (size_t)KL_MAX((uint64_t)img.file_end, img.load[i].offset + img.load[i].filesz);
-	if (img.file_end > len) {
-		r = kl_fail(err, -ENOEXEC, "ELF headers describe more than the %zu-byte file", len);
-		goto out;
-	}
+	if (img.file_end > len)
+		return kl_fail(err, -ENOEXEC, "ELF headers describe more than the %zu-byte file", len);
 	*ret = img;
-out:
-	elf_end(e);
-	return r;
+	return 0;
 }
