@@ -528,10 +528,60 @@ static int commit_plan(const struct kl_sys *sys, const struct kl_plan *p)
 	return sys->kexec_load(p->entry, p->nr_segments, segs, p->flags);
 }
 
+/* The memory map and firmware facts the plan needs.  Returns an exit code. */
+static int read_facts(const struct kl_ctx *c, struct kl_sysinfo *si)
+{
+	struct kl_err err = { { 0 } };
+
+	if (kl_sysinfo_read(c->sys->root, si, &err) < 0) {
+		say("cannot read the memory map: %s", err.msg);
+		return KL_EXIT_FAIL;
+	}
+	if (si->firmware_from_iomem)
+		kl_debug("kexec: /sys/firmware/memmap is missing; e820 for the new kernel comes from /proc/iomem\n");
+	if (si->efi && !c->o->boot.noefi && !si->efi_rt.present)
+		say("warning: %s: the new kernel runs without EFI runtime services, as with --noefi",
+		    si->efi_rt.why_not);
+	return KL_EXIT_OK;
+}
+
+/* Plan, print the plan (-d, --dry-run), and hand it to kexec_load unless
+ * --dry-run.  Returns an exit code. */
+static int plan_and_commit(const struct kl_ctx *c, const struct kl_sysinfo *si, const struct kl_load_opts *lo)
+{
+	const struct kl_opts *o = c->o;
+	_cleanup_(kl_plan_free) struct kl_plan plan = { 0 };
+	struct kl_err err = { { 0 } };
+	int r;
+
+	kl_debug_time("planning");
+	r = kl_x86_plan(si, lo, &plan, &err);
+	if (r < 0) {
+		say("%s: %s", o->kernel, err.msg[0] ? err.msg : strerror(-r));
+		return KL_EXIT_FAIL;
+	}
+	if (o->debug || o->dry_run) {
+		FILE *f = o->dry_run ? stdout : stderr;
+
+		fprintf(f, "kexec-live load plan\n");
+		kl_plan_print(&plan, f);
+	}
+	if (o->dry_run)
+		return KL_EXIT_OK;
+	kl_debug_time("kexec_load");
+	r = commit_plan(c->sys, &plan);
+	if (r < 0) {
+		print_failed_plan(&plan, r);
+		return KL_EXIT_FAIL;
+	}
+	kl_debug_time("loaded");
+	return KL_EXIT_OK;
+}
+
 static int load_legacy(struct kl_ctx *c)
 {
 	const struct kl_opts *o = c->o;
-	struct kl_sysinfo si = { 0 };
+	_cleanup_(kl_sysinfo_free) struct kl_sysinfo si = { 0 };
 	struct kl_load_opts lo = {
 		.kernel = c->kernel, .kernel_len = c->kernel_len,
 		.initrd_path = o->initrd,
@@ -539,35 +589,23 @@ static int load_legacy(struct kl_ctx *c)
 		.vmlinux = c->vmlinux, .vmlinux_len = c->vmlinux_len, .vmlinux_comp = c->vmlinux_comp,
 		.kernel_file_len = c->kernel_file_len,
 	};
-	struct kl_err err = { { 0 } };
-	struct kl_plan plan = { 0 };
-	int r, ret = KL_EXIT_FAIL;
+	int r;
 
 	if (o->crash) {
 		say("loading a crash kernel (-p) needs kexec_file_load; kexec_load crash loading is not implemented");
 		return KL_EXIT_FAIL;
 	}
 	r = read_initrd(c);
+	if (r == KL_EXIT_OK)
+		r = read_facts(c, &si);
+	if (r == KL_EXIT_OK)
+		r = prepare_handoff(c, &si);
 	if (r != KL_EXIT_OK)
 		return r;
 	lo.initrd = c->initrd;
 	lo.initrd_len = c->initrd_len;
 	lo.initrd_crc32c_known = c->initrd_from_cache;
 	lo.initrd_crc32c = c->initrd_crc32c;
-	r = kl_sysinfo_read(c->sys->root, &si, &err);
-	if (r < 0) {
-		say("cannot read the memory map: %s", err.msg);
-		goto out;
-	}
-	if (si.firmware_from_iomem)
-		kl_debug("kexec: /sys/firmware/memmap is missing; e820 for the new kernel comes from /proc/iomem\n");
-	if (si.efi && !o->boot.noefi && !si.efi_rt.present)
-		say("warning: %s: the new kernel runs without EFI runtime services, as with --noefi",
-		    si.efi_rt.why_not);
-	ret = prepare_handoff(c, &si);
-	if (ret != KL_EXIT_OK)
-		goto out;
-	ret = KL_EXIT_FAIL;
 	lo.preserve = c->preserve;
 	lo.nr_preserve = c->nr_preserve;
 	lo.blobs = c->blobs;
@@ -576,36 +614,9 @@ static int load_legacy(struct kl_ctx *c)
 	if (c->sys->getrandom(lo.rng_seed, sizeof(lo.rng_seed)) < 0 ||
 	    c->sys->getrandom(lo.kaslr_random, sizeof(lo.kaslr_random)) < 0) {
 		say("cannot get random bytes for the new kernel's RNG seed");
-		goto out;
+		return KL_EXIT_FAIL;
 	}
-	kl_debug_time("planning");
-	r = kl_x86_plan(&si, &lo, &plan, &err);
-	if (r < 0) {
-		say("%s: %s", o->kernel, err.msg[0] ? err.msg : strerror(-r));
-		goto out;
-	}
-	if (o->debug || o->dry_run) {
-		FILE *f = o->dry_run ? stdout : stderr;
-
-		fprintf(f, "kexec-live load plan\n");
-		kl_plan_print(&plan, f);
-	}
-	if (o->dry_run) {
-		ret = KL_EXIT_OK;
-		goto out;
-	}
-	kl_debug_time("kexec_load");
-	r = commit_plan(c->sys, &plan);
-	if (r < 0) {
-		print_failed_plan(&plan, r);
-		goto out;
-	}
-	kl_debug_time("loaded");
-	ret = KL_EXIT_OK;
-out:
-	kl_plan_free(&plan);
-	kl_sysinfo_free(&si);
-	return ret;
+	return plan_and_commit(c, &si, &lo);
 }
 
 static bool fallback_errno(int r)
