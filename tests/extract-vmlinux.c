@@ -8,9 +8,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "kexec/bzimage.h"
-#include "kexec/decompress.h"
-#include "kexec/elf.h"
+#include "lib/format/bzimage.h"
+#include "lib/format/decompress.h"
+#include "lib/format/elf.h"
 
 int main(int argc, char **argv)
 {

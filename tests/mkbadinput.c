@@ -9,8 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "kexec/bootparam.h"
-#include "kexec/util.h"
+#include "lib/arch/x86/bootparam.h"
+#include "lib/base/util.h"
 #include "tests/unit/images.h"
 
 static const char *dir;

@@ -14,10 +14,10 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "kexec/bootparam.h"
-#include "kexec/bzimage.h"
-#include "kexec/decompress.h"
-#include "kexec/util.h"
+#include "lib/arch/x86/bootparam.h"
+#include "lib/format/bzimage.h"
+#include "lib/format/decompress.h"
+#include "lib/base/util.h"
 
 static uint8_t *slurp(const char *path, size_t *len)
 {

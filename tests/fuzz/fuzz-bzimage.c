@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* bzImage setup header (whole file, and head only), then its payload's
  * decompression, capped. */
-#include "kexec/bzimage.h"
-#include "kexec/decompress.h"
+#include "lib/format/bzimage.h"
+#include "lib/format/decompress.h"
 #include <stdlib.h>
 #include <string.h>
 

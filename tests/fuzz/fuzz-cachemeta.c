@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The preload cache's meta parser; what it accepts must format back to
  * the same bytes. */
-#include "preload/cache.h"
+#include "lib/cache/cache.h"
 #include <stdlib.h>
 #include <string.h>
 

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Command-line assembly: reused text, given text and the size limit. */
-#include "kexec/cmdline.h"
+#include "lib/plan/cmdline.h"
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>

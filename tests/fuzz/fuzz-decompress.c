@@ -2,7 +2,7 @@
 /* Every decompressor on arbitrary bytes, the output capped at 8 MiB.  The
  * input is used as is (its magic picks the format), so seeds of each
  * format lead the fuzzer into each decoder. */
-#include "kexec/decompress.h"
+#include "lib/format/decompress.h"
 #include <stdlib.h>
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* ELF vmlinux validation through libelf. */
-#include "kexec/elf.h"
+#include "lib/format/elf.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

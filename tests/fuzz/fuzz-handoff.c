@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The handoff table decoder; what it accepts must encode and decode again
  * to the same entries. */
-#include "kexec/handoff.h"
+#include "lib/handoff/handoff.h"
 #include <stdlib.h>
 #include <string.h>
 

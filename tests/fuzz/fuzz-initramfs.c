@@ -4,7 +4,7 @@
  * between members, and compressed members of every format, the output
  * capped at 16 MiB.  Seeds: a plain archive, a Debian-style early archive
  * followed by a compressed one, and each compression. */
-#include "kexec/initramfs.h"
+#include "lib/format/initramfs.h"
 #include <stdlib.h>
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);

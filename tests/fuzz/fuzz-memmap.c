@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* /proc/iomem text, /sys/firmware/memmap entries, and placement in the
  * resulting free set. */
-#include "kexec/memmap.h"
+#include "lib/mem/memmap.h"
 #include <stdlib.h>
 #include <string.h>
 

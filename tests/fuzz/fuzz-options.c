@@ -6,10 +6,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "kexec/handoff.h"
-#include "kexec/json.h"
-#include "kexec/log.h"
-#include "kexec/number.h"
+#include "lib/handoff/handoff.h"
+#include "lib/base/json.h"
+#include "lib/base/log.h"
+#include "lib/base/number.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

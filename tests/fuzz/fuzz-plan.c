@@ -5,7 +5,7 @@
  * the ELF's PT_LOADs as segments, the relocation table applied in place
  * with a KASLR offset from the second byte), each --verify mode and
  * nokaslr.  The image is copied first: the planner relocates in place. */
-#include "kexec/x86.h"
+#include "lib/arch/x86/x86.h"
 #include <stdlib.h>
 #include <string.h>
 

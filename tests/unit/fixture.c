@@ -4,8 +4,8 @@
 #include <string.h>
 
 #include "fixture.h"
-#include "kexec/bootparam.h"
-#include "kexec/util.h"
+#include "lib/arch/x86/bootparam.h"
+#include "lib/base/util.h"
 
 const char *fx_srcdir(void)
 {

@@ -9,7 +9,7 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
-#include "kexec/sysinfo.h"
+#include "lib/sys/sysinfo.h"
 #include "images.h"
 
 /* The directory holding tests/fixtures (from $srcdir). */

@@ -4,8 +4,8 @@
 #include <zlib.h>
 
 #include "images.h"
-#include "kexec/bootparam.h"
-#include "kexec/util.h"
+#include "lib/arch/x86/bootparam.h"
+#include "lib/base/util.h"
 
 uint8_t *fx_bzimage(const struct fx_bzimage_opts *o, size_t *ret_len)
 {

@@ -5,10 +5,10 @@
 #include <string.h>
 
 #include "fixture.h"
-#include "kexec/bootparam.h"
-#include "kexec/bzimage.h"
-#include "kexec/payload.h"
-#include "kexec/util.h"
+#include "lib/arch/x86/bootparam.h"
+#include "lib/format/bzimage.h"
+#include "lib/format/payload.h"
+#include "lib/base/util.h"
 
 static void parses_good_header(void **state)
 {

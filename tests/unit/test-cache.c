@@ -13,8 +13,8 @@
 #include <zlib.h>
 
 #include "fixture.h"
-#include "kexec/util.h"
-#include "preload/cache.h"
+#include "lib/base/util.h"
+#include "lib/cache/cache.h"
 
 static char tmp[64], cache[128], kpath[128], ipath[128];
 

@@ -11,10 +11,10 @@
 #include <unistd.h>
 
 #include "fixture.h"
-#include "kexec/cli.h"
-#include "kexec/kexec.h"
-#include "kexec/sys.h"
-#include "kexec/util.h"
+#include "cmd/kexec/cli.h"
+#include "cmd/kexec/kexec.h"
+#include "lib/sys/sys.h"
+#include "lib/base/util.h"
 
 /* ---- parsing ------------------------------------------------------------ */
 

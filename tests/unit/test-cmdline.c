@@ -4,8 +4,8 @@
 #include <string.h>
 
 #include "fixture.h"
-#include "kexec/cmdline.h"
-#include "kexec/util.h"
+#include "lib/plan/cmdline.h"
+#include "lib/base/util.h"
 
 static void table(void **state)
 {

@@ -15,8 +15,8 @@
 #include <zstd.h>
 
 #include "fixture.h"
-#include "kexec/decompress.h"
-#include "kexec/util.h"
+#include "lib/format/decompress.h"
+#include "lib/base/util.h"
 
 #define PLAIN_LEN (300 * 1024)
 static uint8_t plain[PLAIN_LEN];

@@ -4,8 +4,8 @@
 #include <string.h>
 
 #include "fixture.h"
-#include "kexec/elf.h"
-#include "kexec/util.h"
+#include "lib/format/elf.h"
+#include "lib/base/util.h"
 
 static void parses_vmlinux_like_image(void **state)
 {

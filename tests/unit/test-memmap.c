@@ -4,8 +4,8 @@
 #include <string.h>
 
 #include "fixture.h"
-#include "kexec/memmap.h"
-#include "kexec/util.h"
+#include "lib/mem/memmap.h"
+#include "lib/base/util.h"
 
 static void inclusive_ends_convert_once(void **state)
 {

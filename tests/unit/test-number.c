@@ -6,10 +6,10 @@
 #include <string.h>
 
 #include "fixture.h"
-#include "kexec/json.h"
-#include "kexec/log.h"
-#include "kexec/number.h"
-#include "kexec/util.h"
+#include "lib/base/json.h"
+#include "lib/base/log.h"
+#include "lib/base/number.h"
+#include "lib/base/util.h"
 
 static void whole_numbers(void **state)
 {

@@ -12,11 +12,11 @@
 #include <zlib.h>
 
 #include "fixture.h"
-#include "kexec/bootparam.h"
-#include "kexec/handoff.h"
-#include "kexec/plan.h"
-#include "kexec/util.h"
-#include "kexec/x86.h"
+#include "lib/arch/x86/bootparam.h"
+#include "lib/handoff/handoff.h"
+#include "lib/plan/plan.h"
+#include "lib/base/util.h"
+#include "lib/arch/x86/x86.h"
 #include "purgatory/crc32c.h"
 #include "purgatory/params.h"
 #include "purgatory/zero.h"

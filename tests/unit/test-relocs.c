@@ -4,8 +4,8 @@
 #include <string.h>
 
 #include "fixture.h"
-#include "kexec/relocs.h"
-#include "kexec/util.h"
+#include "lib/format/relocs.h"
+#include "lib/base/util.h"
 
 #define VBASE 0xffffffff81000000ULL
 
