@@ -17,8 +17,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "lib/handoff/handoff.h"
 #include "lib/base/util.h"
+#include "lib/handoff/handoff.h"
 #include "purgatory/crc32c.h"
 
 static int digest_file(const char *path, uint8_t md[32], uint64_t *ret_len)

@@ -15,9 +15,9 @@
 #include <unistd.h>
 
 #include "lib/arch/x86/bootparam.h"
+#include "lib/base/util.h"
 #include "lib/format/bzimage.h"
 #include "lib/format/decompress.h"
-#include "lib/base/util.h"
 
 static uint8_t *slurp(const char *path, size_t *len)
 {

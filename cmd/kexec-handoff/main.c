@@ -18,12 +18,12 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "lib/handoff/handoff-io.h"
-#include "lib/handoff/handoff.h"
 #include "lib/base/json.h"
 #include "lib/base/log.h"
-#include "lib/sys/sysinfo.h"
 #include "lib/base/util.h"
+#include "lib/handoff/handoff-io.h"
+#include "lib/handoff/handoff.h"
+#include "lib/sys/sysinfo.h"
 
 static const char *root = "";
 

@@ -8,9 +8,9 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#include "lib/plan/bootopts.h"
 #include "lib/base/err.h"
 #include "lib/handoff/handoff.h"
+#include "lib/plan/bootopts.h"
 
 /* Exit codes, as kexec-tools uses them. */
 #define KL_EXIT_OK 0

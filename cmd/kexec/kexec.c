@@ -17,21 +17,21 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "lib/format/bzimage.h"
 #include "cmd/kexec/cli.h"
-#include "lib/plan/cmdline.h"
-#include "lib/format/decompress.h"
-#include "lib/base/digest.h"
-#include "lib/sys/fileio.h"
-#include "lib/handoff/handoff-io.h"
-#include "lib/format/initramfs.h"
 #include "cmd/kexec/kexec.h"
-#include "lib/base/log.h"
-#include "lib/plan/plan.h"
-#include "lib/cache/cache.h"
-#include "lib/sys/sysinfo.h"
-#include "lib/base/util.h"
 #include "lib/arch/x86/x86.h"
+#include "lib/base/digest.h"
+#include "lib/base/log.h"
+#include "lib/base/util.h"
+#include "lib/cache/cache.h"
+#include "lib/format/bzimage.h"
+#include "lib/format/decompress.h"
+#include "lib/format/initramfs.h"
+#include "lib/handoff/handoff-io.h"
+#include "lib/plan/cmdline.h"
+#include "lib/plan/plan.h"
+#include "lib/sys/fileio.h"
+#include "lib/sys/sysinfo.h"
 
 #define KL_KERNEL_FILE_MAX (512ULL << 20)
 #define KL_INITRD_FILE_MAX (4ULL << 30)

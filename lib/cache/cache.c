@@ -13,16 +13,16 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "lib/format/bzimage.h"
-#include "lib/format/decompress.h"
 #include "lib/base/digest.h"
-#include "lib/format/elf.h"
-#include "lib/sys/fileio.h"
-#include "lib/format/initramfs.h"
-#include "lib/format/payload.h"
-#include "lib/sys/sysinfo.h"
 #include "lib/base/util.h"
 #include "lib/cache/cache.h"
+#include "lib/format/bzimage.h"
+#include "lib/format/decompress.h"
+#include "lib/format/elf.h"
+#include "lib/format/initramfs.h"
+#include "lib/format/payload.h"
+#include "lib/sys/fileio.h"
+#include "lib/sys/sysinfo.h"
 #include "purgatory/crc32c.h"
 
 #define SOURCE_MAX (4ULL << 30)

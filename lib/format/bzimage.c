@@ -2,8 +2,8 @@
 #include <string.h>
 
 #include "lib/arch/x86/bootparam.h"
-#include "lib/format/bzimage.h"
 #include "lib/base/util.h"
+#include "lib/format/bzimage.h"
 
 bool kl_bzimage_probe(const void *buf, size_t len)
 {

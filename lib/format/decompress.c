@@ -8,8 +8,8 @@
 #include <zlib.h>
 #include <zstd.h>
 
-#include "lib/format/decompress.h"
 #include "lib/base/util.h"
+#include "lib/format/decompress.h"
 
 /* A growable output buffer with a hard cap. */
 struct outbuf {

@@ -3,8 +3,8 @@
 #include <libelf.h>
 #include <string.h>
 
-#include "lib/format/elf.h"
 #include "lib/base/util.h"
+#include "lib/format/elf.h"
 
 bool kl_elf_probe(const void *buf, size_t len)
 {

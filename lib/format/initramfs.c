@@ -2,9 +2,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "lib/base/util.h"
 #include "lib/format/decompress.h"
 #include "lib/format/initramfs.h"
-#include "lib/base/util.h"
 
 #define CPIO_HDR 110
 #define CPIO_ENTRIES_MAX (1u << 22)

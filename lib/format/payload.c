@@ -3,8 +3,8 @@
 #include <stdint.h>
 #include <stdlib.h>
 
-#include "lib/format/payload.h"
 #include "lib/base/util.h"
+#include "lib/format/payload.h"
 
 int kl_payload_check(const struct kl_bzimage *z, enum kl_comp head_comp, enum kl_comp *ret_comp,
 		     struct kl_err *err)

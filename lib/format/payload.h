@@ -10,10 +10,10 @@
 
 #include <stddef.h>
 
+#include "lib/base/err.h"
 #include "lib/format/bzimage.h"
 #include "lib/format/decompress.h"
 #include "lib/format/elf.h"
-#include "lib/base/err.h"
 
 /* Can z be loaded without its decompressor?  It must be relocatable and
  * declare a payload.  *ret_comp names the payload's compression, read from

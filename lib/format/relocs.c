@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 #include <stdbool.h>
 
-#include "lib/format/relocs.h"
 #include "lib/base/util.h"
+#include "lib/format/relocs.h"
 
 int kl_relocs_parse(const void *tail, size_t len, struct kl_relocs *ret, struct kl_err *err)
 {

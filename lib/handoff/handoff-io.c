@@ -11,9 +11,9 @@
 #include <unistd.h>
 
 #include "lib/base/digest.h"
+#include "lib/base/util.h"
 #include "lib/handoff/handoff-io.h"
 #include "lib/sys/sysinfo.h"
-#include "lib/base/util.h"
 
 #define SETUP_DATA_DIR "/sys/kernel/boot_params/setup_data"
 

@@ -3,10 +3,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "purgatory/crc32c.h"
-#include "lib/handoff/handoff.h"
 #include "lib/base/number.h"
 #include "lib/base/util.h"
+#include "lib/handoff/handoff.h"
+#include "purgatory/crc32c.h"
 
 _Static_assert(sizeof(KL_HO_MAGIC) - 1 == 8, "the magic is 8 bytes");
 

@@ -3,8 +3,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "lib/mem/memmap.h"
 #include "lib/base/util.h"
+#include "lib/mem/memmap.h"
 
 bool kl_range_overlaps(const struct kl_range *a, const struct kl_range *b)
 {

@@ -2,8 +2,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "lib/plan/cmdline.h"
 #include "lib/base/util.h"
+#include "lib/plan/cmdline.h"
 
 #define KL_CMDLINE_INPUT_MAX (64 * 1024)
 

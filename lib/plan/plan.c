@@ -4,8 +4,8 @@
 #include <string.h>
 
 #include "lib/base/log.h"
-#include "lib/plan/plan.h"
 #include "lib/base/util.h"
+#include "lib/plan/plan.h"
 
 void kl_plan_free(struct kl_plan *p)
 {

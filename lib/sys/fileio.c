@@ -7,9 +7,9 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "lib/sys/fileio.h"
 #include "lib/base/number.h"
 #include "lib/base/util.h"
+#include "lib/sys/fileio.h"
 
 static const char *file_kind(mode_t m)
 {

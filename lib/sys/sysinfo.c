@@ -9,8 +9,8 @@
 #include <sys/stat.h>
 
 #include "lib/base/number.h"
-#include "lib/sys/sysinfo.h"
 #include "lib/base/util.h"
+#include "lib/sys/sysinfo.h"
 
 void kl_sysinfo_free(struct kl_sysinfo *si)
 {

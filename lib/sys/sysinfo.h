@@ -12,8 +12,8 @@
 
 #include "lib/arch/x86/bootparam.h"
 #include "lib/base/err.h"
-#include "lib/sys/fileio.h"
 #include "lib/mem/memmap.h"
+#include "lib/sys/fileio.h"
 
 /* One region of the EFI runtime map (/sys/firmware/efi/runtime-map/N): the
  * kernel keeps it for kexec, with the virtual address each region of the

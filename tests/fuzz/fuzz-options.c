@@ -6,10 +6,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "lib/handoff/handoff.h"
 #include "lib/base/json.h"
 #include "lib/base/log.h"
 #include "lib/base/number.h"
+#include "lib/handoff/handoff.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

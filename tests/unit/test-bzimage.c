@@ -6,9 +6,9 @@
 
 #include "fixture.h"
 #include "lib/arch/x86/bootparam.h"
+#include "lib/base/util.h"
 #include "lib/format/bzimage.h"
 #include "lib/format/payload.h"
-#include "lib/base/util.h"
 
 static void parses_good_header(void **state)
 {

@@ -13,8 +13,8 @@
 #include "fixture.h"
 #include "cmd/kexec/cli.h"
 #include "cmd/kexec/kexec.h"
-#include "lib/sys/sys.h"
 #include "lib/base/util.h"
+#include "lib/sys/sys.h"
 
 /* ---- parsing ------------------------------------------------------------ */
 

@@ -4,8 +4,8 @@
 #include <string.h>
 
 #include "fixture.h"
-#include "lib/plan/cmdline.h"
 #include "lib/base/util.h"
+#include "lib/plan/cmdline.h"
 
 static void table(void **state)
 {

@@ -8,8 +8,8 @@
 #include "fixture.h"
 #include "purgatory/crc32.h"
 #include "purgatory/crc32c.h"
-#include "purgatory/zero.h"
 #include "purgatory/sha256.h"
+#include "purgatory/zero.h"
 
 static void sha256_known_answers(void **state)
 {

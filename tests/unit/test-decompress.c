@@ -15,8 +15,8 @@
 #include <zstd.h>
 
 #include "fixture.h"
-#include "lib/format/decompress.h"
 #include "lib/base/util.h"
+#include "lib/format/decompress.h"
 
 #define PLAIN_LEN (300 * 1024)
 static uint8_t plain[PLAIN_LEN];

@@ -4,8 +4,8 @@
 #include <string.h>
 
 #include "fixture.h"
-#include "lib/format/elf.h"
 #include "lib/base/util.h"
+#include "lib/format/elf.h"
 
 static void parses_vmlinux_like_image(void **state)
 {

@@ -5,8 +5,8 @@
 #include <string.h>
 
 #include "fixture.h"
-#include "lib/handoff/handoff.h"
 #include "lib/base/util.h"
+#include "lib/handoff/handoff.h"
 #include "purgatory/crc32c.h"
 
 static const uint8_t state[] = "device state: 17 queues, 3 pending";

@@ -7,8 +7,8 @@
 #include <zstd.h>
 
 #include "fixture.h"
-#include "lib/format/initramfs.h"
 #include "lib/base/util.h"
+#include "lib/format/initramfs.h"
 
 /* Append one newc entry to b at *n. */
 static void entry(uint8_t *b, size_t *n, const char *name, const char *data)

@@ -4,8 +4,8 @@
 #include <string.h>
 
 #include "fixture.h"
-#include "lib/mem/memmap.h"
 #include "lib/base/util.h"
+#include "lib/mem/memmap.h"
 
 static void inclusive_ends_convert_once(void **state)
 {

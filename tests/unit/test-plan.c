@@ -13,10 +13,10 @@
 
 #include "fixture.h"
 #include "lib/arch/x86/bootparam.h"
+#include "lib/arch/x86/x86.h"
+#include "lib/base/util.h"
 #include "lib/handoff/handoff.h"
 #include "lib/plan/plan.h"
-#include "lib/base/util.h"
-#include "lib/arch/x86/x86.h"
 #include "purgatory/crc32c.h"
 #include "purgatory/params.h"
 #include "purgatory/zero.h"

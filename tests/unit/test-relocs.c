@@ -4,8 +4,8 @@
 #include <string.h>
 
 #include "fixture.h"
-#include "lib/format/relocs.h"
 #include "lib/base/util.h"
+#include "lib/format/relocs.h"
 
 #define VBASE 0xffffffff81000000ULL
 

@@ -17,21 +17,21 @@
 #include <string.h>
 #include <zlib.h>
 
+#include "lib/arch/x86/bootparam.h"
+#include "lib/arch/x86/x86.h"
+#include "lib/base/digest.h"
+#include "lib/base/log.h"
+#include "lib/base/util.h"
+#include "lib/format/bzimage.h"
+#include "lib/format/decompress.h"
+#include "lib/format/elf.h"
+#include "lib/format/payload.h"
+#include "lib/format/relocs.h"
+#include "lib/handoff/handoff.h"
+#include "lib/plan/cmdline.h"
 #include "purgatory/crc32c.h"
 #include "purgatory/params.h"
 #include "purgatory/zero.h"
-#include "lib/arch/x86/bootparam.h"
-#include "lib/format/bzimage.h"
-#include "lib/plan/cmdline.h"
-#include "lib/format/decompress.h"
-#include "lib/base/digest.h"
-#include "lib/format/elf.h"
-#include "lib/handoff/handoff.h"
-#include "lib/base/log.h"
-#include "lib/format/payload.h"
-#include "lib/format/relocs.h"
-#include "lib/base/util.h"
-#include "lib/arch/x86/x86.h"
 
 _Static_assert(KL_SEGMENTS_MAX == KL_PURG_SEGMENTS_MAX, "the purgatory checks every segment a plan can hold");
 

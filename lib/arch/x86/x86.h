@@ -7,10 +7,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "lib/plan/bootopts.h"
-#include "lib/format/decompress.h"
 #include "lib/base/err.h"
+#include "lib/format/decompress.h"
 #include "lib/handoff/handoff.h"
+#include "lib/plan/bootopts.h"
 #include "lib/plan/plan.h"
 #include "lib/sys/sysinfo.h"
 
