@@ -791,7 +791,7 @@ static int check_fixed(const struct kl_load_opts *o, const char *what, const str
 static int load_bzimage(const struct kl_sysinfo *si, const struct kl_load_opts *o,
 			struct kl_plan *plan, struct kl_err *err)
 {
-	struct kl_freeset fs = { 0 };
+	_cleanup_(kl_freeset_free) struct kl_freeset fs = { 0 };
 	struct kl_bzimage z;
 	struct x86_image img = { .format = "bzImage64" };
 	uint64_t kaddr, memsz, kmin, kmax;
@@ -813,30 +813,27 @@ static int load_bzimage(const struct kl_sysinfo *si, const struct kl_load_opts *
 		kmax = z.pref_address + memsz;
 		r = check_fixed(o, "the non-relocatable kernel", &(struct kl_range){ kmin, memsz }, err);
 		if (r < 0)
-			goto out;
+			return r;
 	}
 	r = place(&fs, "kernel",
 		  &(struct kl_place_req){ .size = memsz, .align = z.kernel_alignment, .min = kmin,
 					  .max = kmax, .top_down = true },
 		  &kaddr, err);
 	if (r < 0)
-		goto out;
+		return r;
 	r = kl_plan_borrow(plan, "kernel", z.kernel, z.kernel_len, kaddr, memsz, err);
 	if (r < 0)
-		goto out;
+		return r;
 
 	image_from_bzimage(&img, &z);
 	img.kernel_entry = kaddr + KL_BZIMAGE_ENTRY64_OFFSET;
-	r = finish_plan(&fs, &img, si, o, plan, err);
-out:
-	kl_freeset_free(&fs);
-	return r;
+	return finish_plan(&fs, &img, si, o, plan, err);
 }
 
 static int load_elf(const struct kl_sysinfo *si, const struct kl_load_opts *o,
 		    struct kl_plan *plan, struct kl_err *err)
 {
-	struct kl_freeset fs = { 0 };
+	_cleanup_(kl_freeset_free) struct kl_freeset fs = { 0 };
 	struct kl_elf_image e;
 	struct x86_image img = {
 		.format = "elf-x86_64",
@@ -865,30 +862,25 @@ static int load_elf(const struct kl_sysinfo *si, const struct kl_load_opts *o,
 		snprintf(what, sizeof(what), "ELF segment %zu", i);
 		r = check_fixed(o, what, &want, err);
 		if (r < 0)
-			goto out;
+			return r;
 
 		if (want.start < floor_min(o) || (o->boot.mem_max && kl_range_end(&want) > o->boot.mem_max) ||
 		    !kl_freeset_contains(&fs, &want)) {
-			r = kl_fail(err, -EADDRNOTAVAIL,
-				    "ELF segment %zu needs [0x%" PRIx64 "-0x%" PRIx64 "), which is not free RAM within the limits",
-				    i, want.start, kl_range_end(&want));
-			goto out;
+			return kl_fail(err, -EADDRNOTAVAIL,
+				       "ELF segment %zu needs [0x%" PRIx64 "-0x%" PRIx64 "), which is not free RAM within the limits",
+				       i, want.start, kl_range_end(&want));
 		}
 		kl_freeset_reserve(&fs, &want);
 		buf = calloc(1, pre + l->filesz ? pre + l->filesz : 1);
-		r = -ENOMEM;
 		if (!buf)
-			goto out;
+			return -ENOMEM;
 		memcpy(buf + pre, file + l->offset, l->filesz);
 		r = kl_plan_add(plan, "kernel", buf, pre + l->filesz, mem, want.size, err);
 		if (r < 0)
-			goto out;
+			return r;
 	}
 	img.kernel_entry = e.entry;
-	r = finish_plan(&fs, &img, si, o, plan, err);
-out:
-	kl_freeset_free(&fs);
-	return r;
+	return finish_plan(&fs, &img, si, o, plan, err);
 }
 
 /* True when word appears as a whole word in text. */
