@@ -328,40 +328,45 @@ static void print_option(FILE *f, const struct cli_option *opt)
 	fprintf(f, "%s\n", line);
 }
 
-/* The options only kexec_load honours, as one paragraph wrapped to 80
- * columns. */
+/* One word of a paragraph wrapped to 80 columns, indented by two. */
+static void put_word(FILE *f, const char *word, size_t *col, bool *first)
+{
+	size_t n = strlen(word);
+
+	if (*col + 1 + n > 80) {
+		fputs("\n  ", f);
+		*col = 2;
+	} else if (!*first) {
+		fputc(' ', f);
+		(*col)++;
+	}
+	fputs(word, f);
+	*col += n;
+	*first = false;
+}
+
+/* The options only kexec_load honours, as one paragraph. */
 static void print_legacy_note(FILE *f)
 {
 	static const char head[] = "  Options only kexec_load honours (";
-	char word[64];
-	size_t col = strlen(head), i, n;
+	size_t col = strlen(head), i;
 	bool first = true;
+	char word[64];
 
 	fputs(head, f);
-	for (i = 0; i <= NR_OPTIONS; i++) {
-		const struct cli_option *opt = &cli_options[i < NR_OPTIONS ? i : 0];
+	for (i = 0; i < NR_OPTIONS; i++) {
+		const struct cli_option *opt = &cli_options[i];
 
-		if (i == NR_OPTIONS)
-			snprintf(word, sizeof(word), "ELF or compressed images)");
-		else if (!opt->legacy)
+		if (!opt->legacy)
 			continue;
-		else if (opt->short_name)
+		if (opt->short_name)
 			snprintf(word, sizeof(word), "-%c%s%s,", opt->short_name, opt->legacy_arg ? " " : "",
 				 opt->legacy_arg ? opt->legacy_arg : "");
 		else
 			snprintf(word, sizeof(word), "--%s,", opt->long_name);
-		n = strlen(word);
-		if (col + 1 + n > 80) {
-			fputs("\n  ", f);
-			col = 2;
-		} else if (!first) {
-			fputc(' ', f);
-			col++;
-		}
-		fputs(word, f);
-		col += n;
-		first = false;
+		put_word(f, word, &col, &first);
 	}
+	put_word(f, "ELF or compressed images)", &col, &first);
 	fputs("\n  select kexec_load under -a (-d says why) and are refused with -s.\n", f);
 }
 
