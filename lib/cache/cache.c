@@ -353,6 +353,7 @@ static int read_src(const char *path, void **ret, size_t *ret_len, struct kl_cac
 {
 	_cleanup_close_ int fd = -1;
 	_cleanup_free_ void *b = NULL;
+	_cleanup_free_ char *real = NULL;
 	struct stat before, after, named;
 	size_t n = 0;
 	int r;
@@ -364,8 +365,16 @@ static int read_src(const char *path, void **ret, size_t *ret_len, struct kl_cac
 		return r;
 	if (fstat(fd, &after) < 0)
 		return kl_fail(err, -errno, "%s: %s", path, strerror(errno));
-	if (!realpath(path, s->path))
+	/* realpath() into a caller's buffer needs PATH_MAX bytes; s->path is
+	 * smaller, so take the allocated form and refuse what does not fit
+	 * (_FORTIFY_SOURCE aborts the buffer form). */
+	real = realpath(path, NULL);
+	if (!real)
 		return kl_fail(err, -errno, "%s: %s", path, strerror(errno));
+	if (strlen(real) >= sizeof(s->path))
+		return kl_fail(err, -ENAMETOOLONG, "%s: its real path is longer than %zu bytes", path,
+			       sizeof(s->path) - 1);
+	memcpy(s->path, real, strlen(real) + 1);
 	if (strchr(s->path, '\n'))
 		return kl_fail(err, -EINVAL, "%s: a path with a newline cannot be cached", path);
 	if (!same_file(&before, &after) || stat(s->path, &named) < 0 || !same_file(&before, &named))
