@@ -22,6 +22,7 @@
 #include "lib/base/log.h"
 #include "lib/base/util.h"
 #include "lib/cache/cache.h"
+#include "lib/sys/fileio.h"
 
 static void usage(FILE *f)
 {
@@ -43,7 +44,7 @@ static void usage(FILE *f)
 	      "Options:\n"
 	      "  --cache-dir=DIR          the cache (default: cache_dir= in the configuration\n"
 	      "                           file, else " KL_CACHE_DIR_DEFAULT ")\n"
-	      "  --config=FILE            the configuration file (default " KL_CACHE_CONF ")\n"
+	      "  --config=FILE            the configuration file (default " KL_CONF_PATH ")\n"
 	      "  --boot-dir=DIR           where stage looks for kernels (default /boot)\n"
 	      "\n"
 	      "The cache is used only when it is root's alone: owned by root, not writable by\n"
@@ -374,6 +375,7 @@ int main(int argc, char **argv)
 		{ "version", no_argument, NULL, 'v' },         { NULL, 0, NULL, 0 },
 	};
 	const char *cache_override = NULL, *conf = NULL, *boot = "/boot", *cmd;
+	struct kl_conf config = { .path = KL_CONF_PATH };
 	_cleanup_free_ char *dir = NULL;
 	bool json = false, all = false;
 	struct kl_err err = { { 0 } };
@@ -402,7 +404,8 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	cmd = argv[optind++];
-	if (kl_cache_dir("", cache_override, conf, &dir, &err) < 0) {
+	if ((!cache_override && kl_conf_load("", conf, &config, &err) < 0) ||
+	    kl_cache_dir("", cache_override, &config, &dir, &err) < 0) {
 		say("%s", err.msg);
 		return 1;
 	}

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "cmd/kexec/cli.h"
+#include "lib/base/log.h"
 #include "lib/base/number.h"
 #include "lib/base/util.h"
 
@@ -143,13 +144,7 @@ static int parse_serial_baud(struct kl_opts *o, const char *arg, struct kl_err *
 
 static int parse_verify(struct kl_opts *o, const char *arg, struct kl_err *err)
 {
-	if (!strcmp(arg, "sha256"))
-		o->boot.verify = KL_VERIFY_SHA256;
-	else if (!strcmp(arg, "crc32c"))
-		o->boot.verify = KL_VERIFY_CRC32C;
-	else if (!strcmp(arg, "none"))
-		o->boot.verify = KL_VERIFY_NONE;
-	else
+	if (kl_verify_by_name(arg, &o->boot.verify) < 0)
 		return kl_fail(err, -EINVAL, "invalid --verify '%s' (sha256, crc32c or none)", arg);
 	o->verify_set = true;
 	return 0;
@@ -242,6 +237,10 @@ static const struct cli_option cli_options[] = {
 	  .help = "hand over again what this kernel received, after\n"
 		  "checking every digest; a --preserve or --handoff-file\n"
 		  "of the same name replaces the received entry" },
+	{ .long_name = "no-preload-decompressed", .section = SEC_LOADING, .store = ST_TRUE, .off = FIELD(no_preload),
+	  .help = "ignore fast_path=yes in /etc/kexec-live.conf:\n"
+		  "the new kernel decompresses itself, as with\n"
+		  "kexec-tools" },
 
 	{ .long_name = "kexec-syscall-auto", .short_name = 'a', .section = SEC_SYSCALL, .store = ST_MODE,
 	  .off = FIELD(mode), .value = KL_MODE_AUTO,
@@ -519,6 +518,8 @@ static int check_combination(struct kl_opts *o, struct kl_err *err)
 
 	if (o->no_checks && o->verify_set && o->boot.verify != KL_VERIFY_NONE)
 		return kl_fail(err, -EINVAL, "-i and --verify=%s contradict each other", kl_verify_name(o->boot.verify));
+	if (o->no_preload && o->boot.preload_decompressed)
+		return kl_fail(err, -EINVAL, "--preload-decompressed and --no-preload-decompressed contradict each other");
 	if (o->no_checks)
 		o->boot.verify = KL_VERIFY_NONE;
 	if (o->boot.verify == KL_VERIFY_NONE)
@@ -586,4 +587,15 @@ const char *kl_cli_legacy_reason(const struct kl_opts *o)
 		return opt->legacy;
 	}
 	return NULL;
+}
+
+void kl_cli_debug_given(const struct kl_opts *o)
+{
+	char line[1024];
+	size_t i, n = 0;
+
+	for (i = 0; i < NR_OPTIONS && n < sizeof(line); i++)
+		if (o->given & (1ULL << i))
+			n += (size_t)snprintf(line + n, sizeof(line) - n, " --%s", cli_options[i].long_name);
+	kl_debug("kexec: from the command line:%s\n", n ? line : " no option");
 }

@@ -36,6 +36,9 @@ struct kl_opts {
 	bool debug, dry_run;
 	bool no_checks;  /* -i, or --verify=none */
 	bool verify_set; /* --verify given */
+	bool no_preload; /* --no-preload-decompressed */
+	/* what /etc/kexec-live.conf supplied (defaults.c); 0: nothing */
+	unsigned int fast_path_line, verify_line;
 	struct kl_preserve preserve[KL_PRESERVE_MAX];
 	size_t nr_preserve;
 	struct kl_blob blobs[KL_BLOBS_MAX]; /* --handoff-file, data not read yet */
@@ -59,5 +62,8 @@ int kl_cli_parse(int argc, char **argv, struct kl_opts *ret, struct kl_err *err)
 const char *kl_cli_legacy_reason(const struct kl_opts *o);
 
 void kl_cli_usage(FILE *f);
+
+/* With -d: the options the command line gave, by their long names. */
+void kl_cli_debug_given(const struct kl_opts *o);
 
 #endif

@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "cmd/kexec/cli.h"
+#include "cmd/kexec/defaults.h"
 #include "cmd/kexec/kexec.h"
 #include "lib/arch/x86/x86.h"
 #include "lib/base/digest.h"
@@ -67,6 +68,8 @@ struct kl_ctx {
 	 * same descriptor the system call gets, and its header's limit */
 	int kernel_fd;
 	uint32_t cmdline_size;
+	struct kl_conf conf; /* /etc/kexec-live.conf */
+	char lockdown[16];   /* the kernel's lockdown mode, or "" */
 };
 
 static void ctx_free(struct kl_ctx *c)
@@ -146,7 +149,7 @@ static int read_from_cache(struct kl_ctx *c)
 		free(head);
 		return -1;
 	}
-	if (kl_cache_dir(c->sys->root, NULL, NULL, &dir, &err) < 0) {
+	if (kl_cache_dir(c->sys->root, NULL, &c->conf, &dir, &err) < 0) {
 		free(head);
 		say("%s", err.msg);
 		return KL_EXIT_FAIL;
@@ -680,13 +683,20 @@ static int load_file(struct kl_ctx *c, bool *ret_fall_back)
 	r = c->sys->kexec_file_load(c->kernel_fd, ifd, strlen(cmdline) + 1, cmdline, flags);
 	if (r == 0)
 		return KL_EXIT_OK;
-	if (fallback_errno(r) && o->mode == KL_MODE_AUTO) {
+	if (fallback_errno(r) && o->mode == KL_MODE_AUTO && !c->lockdown[0]) {
 		kl_debug("kexec: kexec_file_load failed (%s); falling back to kexec_load\n", strerror(-r));
 		*ret_fall_back = true;
 		return KL_EXIT_FAIL;
 	}
-	say("kexec_file_load failed: %s", strerror(-r));
-	if (fallback_errno(r))
+	if (c->lockdown[0] && fallback_errno(r) && o->mode == KL_MODE_AUTO)
+		say("kexec_file_load failed: %s; kexec_load is no alternative: the kernel is locked down (%s)",
+		    strerror(-r), c->lockdown);
+	else if (c->lockdown[0] && (r == -EPERM || r == -EKEYREJECTED))
+		say("kexec_file_load failed: %s; the kernel is locked down (%s) and loads only kernels signed "
+		    "with a key it trusts", strerror(-r), c->lockdown);
+	else
+		say("kexec_file_load failed: %s", strerror(-r));
+	if (fallback_errno(r) && o->mode == KL_MODE_FILE)
 		return KL_EXIT_FALLBACK;
 	return KL_EXIT_FAIL;
 }
@@ -702,6 +712,47 @@ static int read_and_load_legacy(struct kl_ctx *c)
 		return r;
 	kl_debug_time("inputs read");
 	return load_legacy(c);
+}
+
+/* Can --preload-decompressed take the kernel file?  A relocatable bzImage
+ * as it is (not compressed as a whole), whose payload, when it starts in
+ * the head read here, is of a compression kexec knows.  An unreadable
+ * file cannot; reading it for the load says why. */
+static bool preload_can_take(const char *path)
+{
+	_cleanup_free_ void *head = NULL;
+	struct kl_bzimage z;
+	uint64_t size = 0;
+	size_t len = 0, off;
+
+	if (kl_read_regular_head(path, KL_KERNEL_FILE_MAX, KL_BZIMAGE_HEAD_MAX, &head, &len, &size, NULL) < 0 ||
+	    kl_comp_detect(head, len) != KL_COMP_NONE || !kl_bzimage_probe(head, len) ||
+	    kl_bzimage_parse_head(head, len, (size_t)size, &z, NULL) < 0 || !z.relocatable)
+		return false;
+	off = (size_t)(z.kernel - (const uint8_t *)head) + z.payload_offset;
+	return off >= len || kl_comp_detect((const uint8_t *)head + off, len - off) != KL_COMP_NONE;
+}
+
+/* Before a load: the kernel's lockdown mode, and the options
+ * /etc/kexec-live.conf supplies where the command line is silent.
+ * Returns an exit code. */
+static int settle_options(struct kl_ctx *c, struct kl_opts *o)
+{
+	struct kl_err err = { { 0 } };
+	struct kl_defaults_facts f = { .lockdown = c->lockdown };
+
+	kl_sys_lockdown(c->sys->root, c->lockdown);
+	if (c->lockdown[0])
+		kl_debug("kexec: the kernel is locked down (%s): it refuses kexec_load\n", c->lockdown);
+	if (kl_conf_load(c->sys->root, NULL, &c->conf, &err) < 0) {
+		say("%s; nothing loaded", err.msg);
+		return KL_EXIT_USAGE;
+	}
+	kl_cli_debug_given(o);
+	if (kl_conf_bool(&c->conf, KL_CONF_FAST_PATH))
+		f.preload_can_take = preload_can_take(o->kernel);
+	kl_defaults_apply(o, &c->conf, &f);
+	return KL_EXIT_OK;
 }
 
 static int do_load(struct kl_ctx *c)
@@ -727,6 +778,8 @@ static int do_load(struct kl_ctx *c)
 		return KL_EXIT_FAIL;
 	}
 	why = kl_cli_legacy_reason(o);
+	if (!why && o->fast_path_line)
+		why = "--preload-decompressed (fast_path=yes in " KL_CONF_PATH ")";
 	if (!why && o->mode != KL_MODE_LEGACY) {
 		r = check_for_file_load(c, &why);
 		if (r != KL_EXIT_OK)
@@ -735,6 +788,11 @@ static int do_load(struct kl_ctx *c)
 	if (o->mode == KL_MODE_FILE && why) {
 		say("-s (kexec_file_load) cannot honour %s; drop one of them", why);
 		return KL_EXIT_USAGE;
+	}
+	if (c->lockdown[0] && (o->mode == KL_MODE_LEGACY || why)) {
+		say("%s needs kexec_load, which the kernel refuses: it is locked down (%s); nothing loaded",
+		    o->mode == KL_MODE_LEGACY ? "-c" : why, c->lockdown);
+		return KL_EXIT_FAIL;
 	}
 	if (o->mode == KL_MODE_LEGACY)
 		return read_and_load_legacy(c);
@@ -881,6 +939,14 @@ int kl_main(int argc, char **argv, const struct kl_sys *sys)
 	}
 	if (o.print_ckr_size)
 		return print_ckr_size(sys);
+	/* Every mode below reads or changes kexec state, which in a Xen
+	 * dom0 belongs to the hypervisor: its hypercalls, not these system
+	 * calls, load and run kernels there. */
+	if (kl_sys_xen_dom0(sys->root)) {
+		say("this is a Xen dom0 (/proc/xen/capabilities lists control_d): kexec goes through the "
+		    "hypervisor there, which kexec-live does not support; nothing done");
+		return KL_EXIT_FAIL;
+	}
 	if (o.status) {
 		int l = is_loaded(sys, o.status_crash);
 
@@ -897,7 +963,9 @@ int kl_main(int argc, char **argv, const struct kl_sys *sys)
 		return do_unload(&c);
 	/* -f without an image boots what is already loaded. */
 	if (o.do_load && !(o.do_exec && !o.kernel)) {
-		r = do_load(&c);
+		r = o.kernel ? settle_options(&c, &o) : KL_EXIT_OK;
+		if (r == KL_EXIT_OK)
+			r = do_load(&c);
 		ctx_free(&c);
 		if (r != KL_EXIT_OK)
 			return r;

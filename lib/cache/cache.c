@@ -27,36 +27,19 @@
 
 #define SOURCE_MAX (4ULL << 30)
 
-int kl_cache_dir(const char *root, const char *override, const char *conf, char **ret,
+int kl_cache_dir(const char *root, const char *override, const struct kl_conf *conf, char **ret,
 		 struct kl_err *err)
 {
-	_cleanup_free_ char *text = NULL;
-	char dir[PATH_MAX] = KL_CACHE_DIR_DEFAULT;
-	char *line, *save = NULL;
-	struct kl_err why = { { 0 } };
-	int r;
+	const struct kl_conf_value *v = conf ? &conf->v[KL_CONF_CACHE_DIR] : NULL;
+	const char *dir = KL_CACHE_DIR_DEFAULT;
 
 	if (override) {
 		if (override[0] != '/')
 			return kl_fail(err, -EINVAL, "--cache-dir=%s: the cache directory must be an absolute path",
 				       override);
-		snprintf(dir, sizeof(dir), "%s", override);
-	} else if ((r = kl_read_file(root, conf ? conf : KL_CACHE_CONF, 65536, &text, NULL, &why)) < 0) {
-		/* no configuration file is the default; one that cannot be
-		 * read (a FIFO, a directory, unreadable) is an error */
-		if (r != -ENOENT || conf)
-			return kl_fail(err, r, "configuration %s", why.msg);
-	} else {
-		for (line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
-			while (*line == ' ' || *line == '\t')
-				line++;
-			if (!strncmp(line, "cache_dir=", 10)) {
-				if (line[10] != '/')
-					return kl_fail(err, -EINVAL, "%s: cache_dir must be an absolute path",
-						       conf ? conf : KL_CACHE_CONF);
-				snprintf(dir, sizeof(dir), "%s", line + 10);
-			}
-		}
+		dir = override;
+	} else if (v && v->line) {
+		dir = v->value; /* absolute: parsing checked */
 	}
 	if (asprintf(ret, "%s%s", override ? "" : root, dir) < 0)
 		return -ENOMEM;

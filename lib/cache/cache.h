@@ -23,10 +23,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "lib/base/conf.h"
 #include "lib/base/err.h"
 
 #define KL_CACHE_DIR_DEFAULT "/var/cache/kexec-live"
-#define KL_CACHE_CONF "/etc/kexec-live.conf"
 #define KL_CACHE_HEAD_SIZE (64 * 1024) /* bytes of a source re-hashed at load */
 
 struct kl_cache_src {
@@ -54,9 +54,10 @@ struct kl_cache_entry {
 	struct kl_cache_blob vmlinux, initrd_cpio;
 };
 
-/* The cache directory: override, else cache_dir= in ROOT/etc/kexec-live.conf,
- * else the default; prefixed with root. */
-int kl_cache_dir(const char *root, const char *override, const char *conf, char **ret,
+/* The cache directory: override, else cache_dir= in conf (which may be
+ * NULL with an override), else the default; prefixed with root unless it
+ * is the override. */
+int kl_cache_dir(const char *root, const char *override, const struct kl_conf *conf, char **ret,
 		 struct kl_err *err);
 
 /* meta: text, one "name=value" a line after a version line, and a last

@@ -19,6 +19,9 @@ enum kl_verify {
 /* "sha256", "crc32c" or "none", as --verify spells them */
 const char *kl_verify_name(enum kl_verify v);
 
+/* The mode a name of kl_verify_name() stands for; -EINVAL for another. */
+int kl_verify_by_name(const char *name, enum kl_verify *ret);
+
 struct kl_boot_opts {
 	const char *cmdline; /* --command-line / --append, last wins; may be NULL */
 	const char *type;    /* -t: "bzImage64", "bzImage", "elf-x86_64" or NULL */

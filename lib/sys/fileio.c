@@ -200,3 +200,20 @@ int kl_read_u64_file(const char *root, const char *path, unsigned int base, uint
 		t[len - 1] = 0;
 	return kl_parse_u64(t, base, ret);
 }
+
+int kl_conf_load(const char *root, const char *path, struct kl_conf *ret, struct kl_err *err)
+{
+	_cleanup_free_ char *text = NULL;
+	struct kl_err why = { { 0 } };
+	size_t len = 0;
+	int r;
+
+	r = kl_read_file(root, path ? path : KL_CONF_PATH, KL_CONF_TEXT_MAX, &text, &len, &why);
+	if (r == -ENOENT && !path) {
+		*ret = (struct kl_conf){ .path = KL_CONF_PATH };
+		return 0;
+	}
+	if (r < 0)
+		return kl_fail(err, r, "configuration %s", why.msg);
+	return kl_conf_parse(path ? path : KL_CONF_PATH, text, len, ret, err);
+}

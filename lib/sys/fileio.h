@@ -14,6 +14,7 @@
 #include <stdint.h>
 #include <sys/stat.h>
 
+#include "lib/base/conf.h"
 #include "lib/base/err.h"
 
 enum {
@@ -49,5 +50,10 @@ int kl_read_file(const char *root, const char *path, size_t max, char **ret, siz
 /* One number from a one-line file below root (sysfs: "0x1000\n"), parsed
  * with kl_parse_u64() in base (0, 10 or 16) after its newline is dropped. */
 int kl_read_u64_file(const char *root, const char *path, unsigned int base, uint64_t *ret);
+
+/* The configuration file below root, parsed: path, or KL_CONF_PATH when
+ * NULL.  A missing KL_CONF_PATH is an empty configuration; a missing file
+ * the caller named, or one that cannot be read or parsed, is an error. */
+int kl_conf_load(const char *root, const char *path, struct kl_conf *ret, struct kl_err *err);
 
 #endif

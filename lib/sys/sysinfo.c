@@ -228,3 +228,28 @@ int kl_sysinfo_read(const char *root, struct kl_sysinfo *ret, struct kl_err *err
 	*ret = si;
 	return 0;
 }
+
+void kl_sys_lockdown(const char *root, char ret[static 16])
+{
+	_cleanup_free_ char *s = NULL;
+	const char *b, *e;
+
+	ret[0] = '\0';
+	if (kl_read_file(root, "/sys/kernel/security/lockdown", 4096, &s, NULL, NULL) < 0)
+		return;
+	b = strchr(s, '[');
+	e = b ? strchr(b, ']') : NULL;
+	if (!e || e - b - 1 >= 16 || (e - b - 1 == 4 && !strncmp(b + 1, "none", 4)))
+		return;
+	memcpy(ret, b + 1, (size_t)(e - b - 1));
+	ret[e - b - 1] = '\0';
+}
+
+bool kl_sys_xen_dom0(const char *root)
+{
+	_cleanup_free_ char *s = NULL;
+
+	if (kl_read_file(root, "/proc/xen/capabilities", 4096, &s, NULL, NULL) < 0)
+		return false;
+	return strstr(s, "control_d") != NULL;
+}

@@ -51,4 +51,18 @@ void kl_sysinfo_free(struct kl_sysinfo *si);
 /* Read everything below root ("" for the real system). */
 int kl_sysinfo_read(const char *root, struct kl_sysinfo *ret, struct kl_err *err);
 
+/* Facts that decide what may be tried at all, not what the plan holds. */
+
+/* The kernel's lockdown mode, the bracketed word of
+ * /sys/kernel/security/lockdown ("[none] integrity confidentiality"):
+ * "integrity" or "confidentiality" in ret, or "" when it is "none" or
+ * the file is missing (no lockdown LSM, or securityfs not mounted).  A
+ * locked-down kernel refuses kexec_load (and kexec_file_load of an
+ * unsigned kernel) with EPERM. */
+void kl_sys_lockdown(const char *root, char ret[static 16]);
+
+/* A Xen dom0: /proc/xen/capabilities lists "control_d".  There the
+ * hypervisor, not this kernel, owns kexec. */
+bool kl_sys_xen_dom0(const char *root);
+
 #endif

@@ -328,6 +328,7 @@ static struct kl_sys rsys = {
 };
 
 static char kpath[300], ipath[300], junkpath[300], emptypath[300];
+static char pkpath[300]; /* a bzImage with a gzip payload: the fast path can take it */
 
 static int setup(void **state)
 {
@@ -342,6 +343,20 @@ static int setup(void **state)
 	snprintf(cmd, sizeof(cmd), "cp -r '%s/tests/fixtures/qemu-2g/.' '%s/'", fx_srcdir(), root);
 	assert_int_equal(system(cmd), 0);
 	snprintf(kpath, sizeof(kpath), "%s/vmlinuz", root);
+	snprintf(pkpath, sizeof(pkpath), "%s/vmlinuz-payload", root);
+	{
+		const struct fx_elf_load one[] = { { 0x1000000, 0x2000, 0x2000 } };
+		size_t el, zl, pl;
+		uint8_t *e = fx_elf(one, 1, 0x1000000, &el), *z = fx_gzip(e, el, &zl);
+		uint8_t *p = fx_bzimage(&(struct fx_bzimage_opts){ .payload = z, .payload_len = zl }, &pl);
+
+		f = fopen(pkpath, "w");
+		fwrite(p, 1, pl, f);
+		fclose(f);
+		free(p);
+		free(z);
+		free(e);
+	}
 	snprintf(ipath, sizeof(ipath), "%s/initrd", root);
 	snprintf(junkpath, sizeof(junkpath), "%s/junk", root);
 	snprintf(emptypath, sizeof(emptypath), "%s/empty", root);
@@ -539,6 +554,142 @@ static void reuse_cmdline_reads_proc(void **state)
 	assert_string_equal(calls, "file(k,-,\"console=ttyS0 root=/dev/vda1 ro quiet kl.x=1\",0x4);");
 }
 
+/* A file below the fixture root ("" removes it). */
+static void put(const char *rel, const char *text)
+{
+	char p[512], cmd[600];
+	FILE *f;
+
+	snprintf(p, sizeof(p), "%s%s", root, rel);
+	if (!*text) {
+		unlink(p);
+		return;
+	}
+	snprintf(cmd, sizeof(cmd), "mkdir -p \"$(dirname '%s')\"", p);
+	assert_int_equal(system(cmd), 0);
+	f = fopen(p, "w");
+	assert_non_null(f);
+	fputs(text, f);
+	fclose(f);
+}
+
+#define CONF "/etc/kexec-live.conf"
+#define LOCKDOWN "/sys/kernel/security/lockdown"
+
+/* fast_path=yes makes every load that does not say otherwise a
+ * --preload-decompressed one (so kexec_load); the command line wins. */
+static void conf_fast_path(void **state)
+{
+	(void)state;
+	reset();
+	put(CONF, "# the fast path\nfast_path=yes\nverify=crc32c\n");
+	assert_int_equal(RUN("-l", pkpath), 0);
+	assert_string_equal(calls, "load(3,0x3e0000);");
+	/* systemd's argv, Debian's kexec-load script's */
+	assert_int_equal(RUN("--load", pkpath, "--append", "root=/dev/vda ro"), 0);
+	assert_string_equal(calls, "load(3,0x3e0000);");
+	assert_int_equal(RUN("-l", pkpath, "--command-line=quiet", "--reuse-cmdline"), 0);
+	assert_string_equal(calls, "load(3,0x3e0000);");
+	/* what says otherwise: -s, -p, --no-preload-decompressed */
+	assert_int_equal(RUN("-s", "-l", pkpath), 0);
+	assert_string_equal(calls, "file(k,-,\"\",0x4);");
+	assert_int_equal(RUN("-p", pkpath, "--append=crash"), 0);
+	assert_string_equal(calls, "file(k,-,\"crash\",0x6);");
+	assert_int_equal(RUN("--no-preload-decompressed", "-l", pkpath), 0);
+	assert_string_equal(calls, "file(k,-,\"\",0x4);");
+	assert_int_equal(RUN("--no-preload-decompressed", "--preload-decompressed", "-l", pkpath), 1);
+	assert_string_equal(calls, "");
+	/* what --preload-decompressed cannot take: the load it would be
+	 * without the file (a payload of no known compression, no kernel) */
+	assert_int_equal(RUN("-l", kpath), 0);
+	assert_string_equal(calls, "file(k,-,\"\",0x4);");
+	assert_int_equal(RUN("-l", junkpath), 255);
+	assert_string_equal(calls, "");
+	/* no kernel: exit and message as kexec-tools, the file unread */
+	assert_int_equal(RUN("-l"), 255);
+	/* fast_path=no, and no file, are kexec-tools' behaviour */
+	put(CONF, "fast_path=no\n");
+	assert_int_equal(RUN("-l", pkpath), 0);
+	assert_string_equal(calls, "file(k,-,\"\",0x4);");
+	put(CONF, "");
+	assert_int_equal(RUN("-l", pkpath), 0);
+	assert_string_equal(calls, "file(k,-,\"\",0x4);");
+	/* verify= alone never selects kexec_load */
+	put(CONF, "verify=none\n");
+	assert_int_equal(RUN("-l", pkpath), 0);
+	assert_string_equal(calls, "file(k,-,\"\",0x4);");
+	put(CONF, "");
+}
+
+/* A bad file fails every load before any call; other modes never read it. */
+static void conf_faults(void **state)
+{
+	(void)state;
+	reset();
+	put(CONF, "fast_path=yes\nfast_pth=yes\n");
+	assert_int_equal(RUN("-l", kpath), 1);
+	assert_int_equal(RUN("-s", "-l", kpath), 1);
+	assert_int_equal(RUN("-p", kpath), 1);
+	assert_int_equal(RUN(kpath), 1);
+	assert_string_equal(calls, "");
+	assert_int_equal(RUN("-e"), 1); /* nothing loaded, as ever */
+	assert_int_equal(RUN("-u"), 0);
+	assert_string_equal(calls, "file(-,-,\"\",0x1);");
+	assert_int_equal(RUN("-S"), 0);
+	put(CONF, "");
+}
+
+/* Lockdown refuses kexec_load: the setting steps back with a warning, an
+ * explicit request fails first, and -a does not fall back. */
+static void conf_lockdown(void **state)
+{
+	(void)state;
+	reset();
+	put(LOCKDOWN, "none [integrity] confidentiality\n");
+	put(CONF, "fast_path=yes\n");
+	assert_int_equal(RUN("-l", pkpath, "--append=x"), 0);
+	assert_string_equal(calls, "file(k,-,\"x\",0x4);");
+	assert_int_equal(RUN("--preload-decompressed", "-l", pkpath), 255);
+	assert_int_equal(RUN("-c", "-l", pkpath), 255);
+	assert_int_equal(RUN("-i", "-l", pkpath), 255);
+	assert_string_equal(calls, "");
+	file_errno = ENOSYS;
+	assert_int_equal(RUN("-l", pkpath), 255);
+	assert_string_equal(calls, "file(k,-,\"\",0x4);");
+	file_errno = EPERM;
+	assert_int_equal(RUN("-l", pkpath), 255);
+	file_errno = 0;
+	/* "[none]" is no lockdown */
+	put(LOCKDOWN, "[none] integrity confidentiality\n");
+	assert_int_equal(RUN("-l", pkpath), 0);
+	assert_string_equal(calls, "load(3,0x3e0000);");
+	put(LOCKDOWN, "");
+	put(CONF, "");
+}
+
+/* A Xen dom0: nothing is done, whatever the mode. */
+static void xen_dom0(void **state)
+{
+	(void)state;
+	reset();
+	put("/proc/xen/capabilities", "control_d\n");
+	assert_int_equal(RUN("-l", kpath), 255);
+	assert_int_equal(RUN("-p", kpath), 255);
+	assert_int_equal(RUN("-e"), 255);
+	assert_int_equal(RUN("-f", kpath), 255);
+	assert_int_equal(RUN("-u"), 255);
+	assert_int_equal(RUN("-S"), 255);
+	assert_int_equal(RUN(kpath), 255);
+	assert_string_equal(calls, "");
+	assert_int_equal(RUN("--print-ckr-size"), 0);
+	assert_int_equal(RUN("--help"), 0);
+	/* a domU's capabilities file is empty: kexec works as anywhere */
+	put("/proc/xen/capabilities", "\n");
+	assert_int_equal(RUN("-l", kpath), 0);
+	assert_string_equal(calls, "file(k,-,\"\",0x4);");
+	put("/proc/xen/capabilities", "");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -555,6 +706,10 @@ int main(void)
 		cmocka_unit_test(failed_load_keeps_the_previous_one),
 		cmocka_unit_test(status_unload_and_modes),
 		cmocka_unit_test(reuse_cmdline_reads_proc),
+		cmocka_unit_test(conf_fast_path),
+		cmocka_unit_test(conf_faults),
+		cmocka_unit_test(conf_lockdown),
+		cmocka_unit_test(xen_dom0),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
