@@ -28,6 +28,18 @@ static void put(const char *name, const void *b, size_t n)
 	}
 }
 
+/* The good payload image (gzip of a one-segment ELF), in memory. */
+static void e_payload_image(uint8_t **ret, size_t *ret_len)
+{
+	const struct fx_elf_load good[] = { { 0x1000000, 0x2000, 0x2000 } };
+	size_t len, zl;
+	uint8_t *e = fx_elf(good, 1, 0x1000000, &len), *z = fx_gzip(e, len, &zl);
+
+	*ret = fx_bzimage(&(struct fx_bzimage_opts){ .payload = z, .payload_len = zl }, ret_len);
+	free(z);
+	free(e);
+}
+
 /* A bzImage whose payload is gzip(content). */
 static void payload_image(const char *name, const void *content, size_t n, int mangle)
 {
@@ -42,6 +54,53 @@ static void payload_image(const char *name, const void *content, size_t n, int m
 	put(name, img, len);
 	free(img);
 	free(z);
+}
+
+/* Unified kernel images: a good one (its .linux the good bzImage, which
+ * carries a payload) and one per way the PE headers can lie. */
+static void ukis(void)
+{
+	static const char cmdline[] = "console=ttyS0 kl.uki=1\n";
+	size_t klen, len;
+	uint8_t *k, *u;
+
+	e_payload_image(&k, &klen);
+	{
+		const struct fx_pe_section good[] = {
+			{ .name = ".cmdline", .data = cmdline, .len = sizeof(cmdline) - 1 },
+			{ .name = ".linux", .data = k, .len = klen },
+			{ .name = ".initrd", .data = "not an initramfs", .len = 16 },
+		};
+		const struct fx_pe_section overlap[] = {
+			{ .name = ".linux", .data = k, .len = klen },
+			{ .name = ".initrd", .data = "x", .len = 1, .raw_off = 0x400, .raw_size = 0x200 },
+		};
+		const struct fx_pe_section none[] = {
+			{ .name = ".text", .data = k, .len = klen },
+			{ .name = ".cmdline", .data = cmdline, .len = sizeof(cmdline) - 1 },
+		};
+		const struct fx_pe_section junk[] = { { .name = ".linux", .data = "no kernel at all", .len = 16 } };
+
+		u = fx_uki(good, 3, 0, &len);
+		put("uki-good", u, len);
+		free(u);
+		u = fx_uki(good, 3, 0x90, &len);
+		put("uki-truncated-headers", u, len);
+		free(u);
+		u = fx_uki(good, 3, 0x400 + 0x200 + klen / 2, &len);
+		put("uki-section-outside-file", u, len);
+		free(u);
+		u = fx_uki(overlap, 2, 0, &len);
+		put("uki-overlapping-sections", u, len);
+		free(u);
+		u = fx_uki(none, 2, 0, &len);
+		put("uki-no-linux", u, len);
+		free(u);
+		u = fx_uki(junk, 1, 0, &len);
+		put("uki-linux-not-a-kernel", u, len);
+		free(u);
+	}
+	free(k);
 }
 
 int main(int argc, char **argv)
@@ -115,5 +174,6 @@ int main(int argc, char **argv)
 	put("more-than-16-segments", e, len);
 	free(e);
 	put("initrd-junk", "this is not an initramfs", 24);
+	ukis();
 	return 0;
 }

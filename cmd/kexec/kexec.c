@@ -9,6 +9,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -28,6 +29,7 @@
 #include "lib/format/bzimage.h"
 #include "lib/format/decompress.h"
 #include "lib/format/initramfs.h"
+#include "lib/format/uki.h"
 #include "lib/handoff/handoff-io.h"
 #include "lib/plan/cmdline.h"
 #include "lib/plan/plan.h"
@@ -36,6 +38,7 @@
 
 #define KL_KERNEL_FILE_MAX (512ULL << 20)
 #define KL_INITRD_FILE_MAX (4ULL << 30)
+#define KL_UKI_FILE_MAX (KL_KERNEL_FILE_MAX + KL_INITRD_FILE_MAX)
 #define KEXEC_ON_CRASH 0x1UL
 #define KEXEC_FILE_UNLOAD 0x1UL
 #define KEXEC_FILE_ON_CRASH 0x2UL
@@ -68,6 +71,12 @@ struct kl_ctx {
 	 * same descriptor the system call gets, and its header's limit */
 	int kernel_fd;
 	uint32_t cmdline_size;
+	/* KERNEL as a unified kernel image: the whole file, and in it the
+	 * sections that stand for the kernel, initrd and command line */
+	void *uki_file;
+	size_t uki_len;
+	struct kl_uki uki;
+	char *uki_cmdline; /* .cmdline as a string, when it is the command line */
 	struct kl_conf conf; /* /etc/kexec-live.conf */
 	char lockdown[16];   /* the kernel's lockdown mode, or "" */
 };
@@ -85,6 +94,8 @@ static void ctx_free(struct kl_ctx *c)
 		free(c->initrd);
 	kl_cache_release(c->vmlinux, c->vmlinux_len);
 	free(c->proc_cmdline);
+	free(c->uki_file);
+	free(c->uki_cmdline);
 	if (c->kernel_fd >= 0)
 		close(c->kernel_fd);
 }
@@ -191,13 +202,18 @@ static int read_inputs(struct kl_ctx *c)
 	size_t raw_len = 0, out_len;
 	int r;
 
-	if (o->boot.preload_decompressed) {
-		r = read_from_cache(c);
-		if (r >= 0)
-			return r;
-	}
-	if (read_user_file("kernel", o->kernel, KL_KERNEL_FILE_MAX, &raw, &raw_len) < 0)
+	if (c->uki_file) {
+		/* the preload cache stages kernel files, not UKIs */
+		raw_len = c->uki.linux_.len;
+		raw = malloc(raw_len);
+		if (!raw)
+			return KL_EXIT_FAIL;
+		memcpy(raw, c->uki.linux_.p, raw_len);
+	} else if (o->boot.preload_decompressed && (r = read_from_cache(c)) >= 0) {
+		return r;
+	} else if (read_user_file("kernel", o->kernel, KL_KERNEL_FILE_MAX, &raw, &raw_len) < 0) {
 		return KL_EXIT_USAGE;
+	}
 	c->kernel_comp = kl_comp_detect(raw, raw_len);
 	if (c->kernel_comp != KL_COMP_NONE) {
 		r = kl_decompress(c->kernel_comp, raw, raw_len, KL_KERNEL_FILE_MAX * 2, &out, &out_len, NULL, &err);
@@ -231,19 +247,31 @@ static int read_initrd(struct kl_ctx *c)
 	size_t out_len;
 	int r;
 
-	if (!o->initrd || c->initrd)
+	if (c->initrd)
 		return KL_EXIT_OK;
-	if (read_user_file("initrd", o->initrd, KL_INITRD_FILE_MAX, &c->initrd, &c->initrd_len) < 0)
-		return KL_EXIT_USAGE;
+	if (o->initrd) {
+		if (read_user_file("initrd", o->initrd, KL_INITRD_FILE_MAX, &c->initrd, &c->initrd_len) < 0)
+			return KL_EXIT_USAGE;
+	} else if (c->uki.initrd.len) {
+		c->initrd = malloc(c->uki.initrd.len);
+		if (!c->initrd)
+			return KL_EXIT_FAIL;
+		memcpy(c->initrd, c->uki.initrd.p, c->uki.initrd.len);
+		c->initrd_len = c->uki.initrd.len;
+	} else {
+		return KL_EXIT_OK;
+	}
 	if (!o->boot.preload_decompressed)
 		return KL_EXIT_OK;
 	r = kl_initramfs_flatten(c->initrd, c->initrd_len, KL_INITRD_FILE_MAX, &out, &out_len, &st, &err);
 	if (r < 0) {
-		say("%s: %s", o->initrd, err.msg[0] ? err.msg : strerror(-r));
+		say("%s%s: %s", o->initrd ? o->initrd : o->kernel, o->initrd ? "" : " (.initrd)",
+		    err.msg[0] ? err.msg : strerror(-r));
 		return KL_EXIT_FAIL;
 	}
-	kl_debug("kexec: %s: %u compressed member(s) decompressed; %zu bytes in %u cpio archive(s)\n", o->initrd,
-		 st.compressed, out_len, st.archives);
+	kl_debug("kexec: %s%s: %u compressed member(s) decompressed; %zu bytes in %u cpio archive(s)\n",
+		 o->initrd ? o->initrd : o->kernel, o->initrd ? "" : " (.initrd)", st.compressed, out_len,
+		 st.archives);
 	free(c->initrd);
 	c->initrd = out;
 	c->initrd_len = out_len;
@@ -475,15 +503,28 @@ static int check_for_file_load(struct kl_ctx *c, const char **why)
 {
 	const struct kl_opts *o = c->o;
 	struct kl_err err = { { 0 } };
-	_cleanup_free_ void *head = NULL;
+	_cleanup_free_ void *buf = NULL;
+	const void *head;
 	struct kl_bzimage z;
 	uint64_t size = 0;
 	size_t len = 0;
 
-	if (kl_open_regular(o->kernel, 0, &c->kernel_fd, NULL, &err) < 0 ||
-	    kl_read_fd(c->kernel_fd, o->kernel, KL_KERNEL_FILE_MAX, KL_BZIMAGE_HEAD_MAX, &head, &len, &size, &err) < 0) {
+	if (c->uki_file) {
+		/* its .linux, through a memfd: nothing is written to disk */
+		if (kl_memfd_ro("kexec-live:.linux", c->uki.linux_.p, c->uki.linux_.len, &c->kernel_fd, &err) < 0) {
+			say("%s: %s", o->kernel, err.msg);
+			return KL_EXIT_FAIL;
+		}
+		head = c->uki.linux_.p;
+		size = c->uki.linux_.len;
+		len = (size_t)KL_MIN(size, (uint64_t)KL_BZIMAGE_HEAD_MAX);
+	} else if (kl_open_regular(o->kernel, 0, &c->kernel_fd, NULL, &err) < 0 ||
+		   kl_read_fd(c->kernel_fd, o->kernel, KL_KERNEL_FILE_MAX, KL_BZIMAGE_HEAD_MAX, &buf, &len, &size,
+			      &err) < 0) {
 		say("kernel %s", err.msg);
 		return KL_EXIT_USAGE;
+	} else {
+		head = buf;
 	}
 	if (!size) {
 		say("kernel %s is empty", o->kernel);
@@ -650,7 +691,7 @@ static int load_file(struct kl_ctx *c, bool *ret_fall_back)
 	}
 	if (o->crash)
 		flags |= KEXEC_FILE_ON_CRASH;
-	if (!o->initrd)
+	if (!o->initrd && !c->uki.initrd.len)
 		flags |= KEXEC_FILE_NO_INITRAMFS;
 	/* the same refusals as when kexec_load reads it, with or without
 	 * --dry-run: a dry run refuses what the real run would */
@@ -665,13 +706,20 @@ static int load_file(struct kl_ctx *c, bool *ret_fall_back)
 			say("initrd %s is empty", o->initrd);
 			return KL_EXIT_USAGE;
 		}
+	} else if (c->uki.initrd.len &&
+		   kl_memfd_ro("kexec-live:.initrd", c->uki.initrd.p, c->uki.initrd.len, &ifd, &err) < 0) {
+		say("%s: %s", o->kernel, err.msg);
+		return KL_EXIT_FAIL;
 	}
 	if (o->debug || o->dry_run) {
 		struct kl_plan p = { .syscall = KL_SYSCALL_FILE_LOAD, .flags = flags };
 		FILE *f = o->dry_run ? stdout : stderr;
 
-		p.kernel_path = (char *)o->kernel;
-		p.initrd_path = (char *)o->initrd;
+		char kname[PATH_MAX + 32];
+
+		snprintf(kname, sizeof(kname), "%s%s", o->kernel, c->uki_file ? " (its .linux, as a memfd)" : "");
+		p.kernel_path = kname;
+		p.initrd_path = (char *)(o->initrd ? o->initrd : c->uki.initrd.len ? "(.initrd of the UKI, as a memfd)" : NULL);
 		p.cmdline = cmdline;
 		fprintf(f, "kexec-live load plan\n");
 		kl_plan_print(&p, f);
@@ -714,23 +762,73 @@ static int read_and_load_legacy(struct kl_ctx *c)
 	return load_legacy(c);
 }
 
-/* Can --preload-decompressed take the kernel file?  A relocatable bzImage
- * as it is (not compressed as a whole), whose payload, when it starts in
- * the head read here, is of a compression kexec knows.  An unreadable
- * file cannot; reading it for the load says why. */
-static bool preload_can_take(const char *path)
+/* Can --preload-decompressed take this kernel?  A relocatable bzImage as
+ * it is (not compressed as a whole), whose payload, when it starts in the
+ * len bytes of head (of a size-byte kernel), is of a compression kexec
+ * knows. */
+static bool preload_can_take(const void *head, size_t len, uint64_t size)
 {
-	_cleanup_free_ void *head = NULL;
 	struct kl_bzimage z;
-	uint64_t size = 0;
-	size_t len = 0, off;
+	size_t off;
 
-	if (kl_read_regular_head(path, KL_KERNEL_FILE_MAX, KL_BZIMAGE_HEAD_MAX, &head, &len, &size, NULL) < 0 ||
-	    kl_comp_detect(head, len) != KL_COMP_NONE || !kl_bzimage_probe(head, len) ||
+	if (kl_comp_detect(head, len) != KL_COMP_NONE || !kl_bzimage_probe(head, len) ||
 	    kl_bzimage_parse_head(head, len, (size_t)size, &z, NULL) < 0 || !z.relocatable)
 		return false;
 	off = (size_t)(z.kernel - (const uint8_t *)head) + z.payload_offset;
 	return off >= len || kl_comp_detect((const uint8_t *)head + off, len - off) != KL_COMP_NONE;
+}
+
+/* The same for the kernel file (or a UKI's .linux).  An unreadable file
+ * cannot; reading it for the load says why. */
+static bool preload_can_take_kernel(const struct kl_ctx *c)
+{
+	_cleanup_free_ void *head = NULL;
+	uint64_t size = 0;
+	size_t len = 0;
+
+	if (c->uki_file)
+		return preload_can_take(c->uki.linux_.p, c->uki.linux_.len, c->uki.linux_.len);
+	if (kl_read_regular_head(c->o->kernel, KL_KERNEL_FILE_MAX, KL_BZIMAGE_HEAD_MAX, &head, &len, &size, NULL) < 0)
+		return false;
+	return preload_can_take(head, len, size);
+}
+
+/* KERNEL is a unified kernel image (a PE file with a .linux section that
+ * is not itself a bzImage, whose EFI stub makes it a PE file too): read
+ * it whole, and let its sections stand for what the command line does
+ * not give.  Returns an exit code. */
+static int open_uki(struct kl_ctx *c, struct kl_opts *o)
+{
+	_cleanup_free_ void *head = NULL;
+	struct kl_err err = { { 0 } };
+	const struct kl_uki *u = &c->uki;
+	size_t len = 0;
+
+	if (kl_read_regular_head(o->kernel, KL_UKI_FILE_MAX, KL_BZIMAGE_HEAD_MAX, &head, &len, NULL, NULL) < 0 ||
+	    !kl_pe_probe(head, len) || kl_bzimage_probe(head, len))
+		return KL_EXIT_OK; /* not a UKI; the load reads and reports */
+	if (read_user_file("kernel", o->kernel, KL_UKI_FILE_MAX, &c->uki_file, &c->uki_len) < 0)
+		return KL_EXIT_USAGE;
+	if (kl_uki_parse(c->uki_file, c->uki_len, &c->uki, &err) < 0) {
+		say("%s: %s", o->kernel, err.msg);
+		return KL_EXIT_FAIL;
+	}
+	kl_debug("kexec: %s is a unified kernel image: .linux %zu bytes, .initrd %zu, .cmdline %zu\n", o->kernel,
+		 u->linux_.len, u->initrd.len, u->cmdline.len);
+	if (o->initrd && u->initrd.len)
+		kl_debug("kexec: --initrd is given: the UKI's .initrd is not used\n");
+	if (!u->cmdline.len)
+		return KL_EXIT_OK;
+	if (o->boot.cmdline || o->reuse_cmdline) {
+		kl_debug("kexec: the command line gives one: the UKI's .cmdline is not used\n");
+		return KL_EXIT_OK;
+	}
+	c->uki_cmdline = strndup((const char *)u->cmdline.p, u->cmdline.len);
+	if (!c->uki_cmdline)
+		return KL_EXIT_FAIL;
+	o->boot.cmdline = c->uki_cmdline;
+	kl_debug("kexec: the command line is the UKI's .cmdline\n");
+	return KL_EXIT_OK;
 }
 
 /* Before a load: the kernel's lockdown mode, and the options
@@ -740,6 +838,7 @@ static int settle_options(struct kl_ctx *c, struct kl_opts *o)
 {
 	struct kl_err err = { { 0 } };
 	struct kl_defaults_facts f = { .lockdown = c->lockdown };
+	int r;
 
 	kl_sys_lockdown(c->sys->root, c->lockdown);
 	if (c->lockdown[0])
@@ -749,8 +848,11 @@ static int settle_options(struct kl_ctx *c, struct kl_opts *o)
 		return KL_EXIT_USAGE;
 	}
 	kl_cli_debug_given(o);
+	r = open_uki(c, o);
+	if (r != KL_EXIT_OK)
+		return r;
 	if (kl_conf_bool(&c->conf, KL_CONF_FAST_PATH))
-		f.preload_can_take = preload_can_take(o->kernel);
+		f.preload_can_take = preload_can_take_kernel(c);
 	kl_defaults_apply(o, &c->conf, &f);
 	return KL_EXIT_OK;
 }

@@ -1,10 +1,12 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
+#define _GNU_SOURCE /* memfd_create, F_ADD_SEALS */
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <unistd.h>
 
 #include "lib/base/number.h"
@@ -216,4 +218,37 @@ int kl_conf_load(const char *root, const char *path, struct kl_conf *ret, struct
 	if (r < 0)
 		return kl_fail(err, r, "configuration %s", why.msg);
 	return kl_conf_parse(path ? path : KL_CONF_PATH, text, len, ret, err);
+}
+
+int kl_memfd_ro(const char *name, const void *buf, size_t len, int *ret_fd, struct kl_err *err)
+{
+	_cleanup_close_ int fd = -1;
+	const uint8_t *p = buf;
+	char self[64];
+	size_t done = 0;
+	int ro;
+
+	fd = memfd_create(name, MFD_CLOEXEC | MFD_ALLOW_SEALING);
+	if (fd < 0)
+		return kl_fail(err, -errno, "memfd_create(%s): %s", name, strerror(errno));
+	while (done < len) {
+		ssize_t n = write(fd, p + done, len - done);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return kl_fail(err, n < 0 ? -errno : -EIO, "writing %s to memory: %s", name,
+				       n < 0 ? strerror(errno) : "short write");
+		done += (size_t)n;
+	}
+	if (fcntl(fd, F_ADD_SEALS, F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE | F_SEAL_SEAL) < 0)
+		return kl_fail(err, -errno, "sealing %s: %s", name, strerror(errno));
+	/* the kernel refuses to read a file open for writing (ETXTBSY):
+	 * hand on a read-only descriptor of it, and close the writer */
+	snprintf(self, sizeof(self), "/proc/self/fd/%d", fd);
+	ro = open(self, O_RDONLY | O_CLOEXEC);
+	if (ro < 0)
+		return kl_fail(err, -errno, "reopening %s read-only: %s", self, strerror(errno));
+	*ret_fd = ro;
+	return 0;
 }

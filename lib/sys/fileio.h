@@ -51,6 +51,12 @@ int kl_read_file(const char *root, const char *path, size_t max, char **ret, siz
  * with kl_parse_u64() in base (0, 10 or 16) after its newline is dropped. */
 int kl_read_u64_file(const char *root, const char *path, unsigned int base, uint64_t *ret);
 
+/* A sealed memfd holding len bytes of buf, as a read-only descriptor (the
+ * one kexec_file_load can take: it refuses files open for writing), for
+ * bytes that are no file of their own, such as a UKI's sections.  Nothing
+ * is written to disk; name shows in /proc/PID/fd. */
+int kl_memfd_ro(const char *name, const void *buf, size_t len, int *ret_fd, struct kl_err *err);
+
 /* The configuration file below root, parsed: path, or KL_CONF_PATH when
  * NULL.  A missing KL_CONF_PATH is an empty configuration; a missing file
  * the caller named, or one that cannot be read or parsed, is an error. */

@@ -110,3 +110,50 @@ uint8_t *fx_gzip(const void *in, size_t n, size_t *ret_len)
 	deflateEnd(&zs);
 	return out;
 }
+
+uint8_t *fx_uki(const struct fx_pe_section *secs, size_t n, size_t truncate, size_t *ret_len)
+{
+	const size_t pe = 0x80, opt = 240, table = pe + 4 + 20 + opt;
+	size_t i, off = (table + n * 40 + 511) & ~(size_t)511, end = off, len;
+	uint32_t *raw_off = calloc(n + 1, sizeof(*raw_off)), *raw_size = calloc(n + 1, sizeof(*raw_size));
+	uint8_t *b;
+
+	if (!raw_off || !raw_size)
+		abort();
+	for (i = 0; i < n; i++) {
+		raw_off[i] = secs[i].raw_off ? secs[i].raw_off : (uint32_t)off;
+		raw_size[i] = secs[i].raw_size ? secs[i].raw_size : (uint32_t)((secs[i].len + 511) & ~(size_t)511);
+		off = raw_off[i] + raw_size[i];
+		if (raw_off[i] + secs[i].len > end)
+			end = raw_off[i] + secs[i].len;
+		if (off > end)
+			end = off;
+	}
+	b = calloc(1, end);
+	if (!b)
+		abort();
+	b[0] = 'M';
+	b[1] = 'Z';
+	kl_put_le32(b + 0x3c, (uint32_t)pe);
+	memcpy(b + pe, "PE\0\0", 4);
+	kl_put_le16(b + pe + 4, 0x8664);                 /* x86_64 */
+	kl_put_le16(b + pe + 4 + 2, (uint16_t)n);
+	kl_put_le16(b + pe + 4 + 16, (uint16_t)opt);
+	kl_put_le16(b + pe + 4 + 20, 0x20b);             /* PE32+ */
+	for (i = 0; i < n; i++) {
+		uint8_t *h = b + table + i * 40;
+
+		memcpy(h, secs[i].name, strnlen(secs[i].name, 8));
+		kl_put_le32(h + 8, secs[i].vsize ? secs[i].vsize : (uint32_t)secs[i].len);
+		kl_put_le32(h + 12, 0x10000 * (uint32_t)(i + 1));
+		kl_put_le32(h + 16, raw_size[i]);
+		kl_put_le32(h + 20, raw_off[i]);
+		if (raw_off[i] + secs[i].len <= end && secs[i].len)
+			memcpy(b + raw_off[i], secs[i].data, secs[i].len);
+	}
+	free(raw_off);
+	free(raw_size);
+	len = truncate && truncate < end ? truncate : end;
+	*ret_len = len;
+	return b;
+}

@@ -32,4 +32,19 @@ uint8_t *fx_elf(const struct fx_elf_load *loads, size_t n, uint64_t entry, size_
 /* gzip (zlib, level 6) of n bytes; aborts on failure. */
 uint8_t *fx_gzip(const void *in, size_t n, size_t *ret_len);
 
+/* A section of fx_uki(); the zero fields take the usual value. */
+struct fx_pe_section {
+	const char *name;
+	const void *data;
+	size_t len;
+	uint32_t raw_off;  /* default: after the previous, 512-aligned */
+	uint32_t raw_size; /* default: len rounded up to 512 */
+	uint32_t vsize;    /* default: len */
+};
+
+/* A PE file (MS-DOS header, "PE\0\0", COFF header, a 240-byte optional
+ * header, the section table) with these sections: a UKI when one is
+ * .linux.  truncate > 0 cuts the file to that length. */
+uint8_t *fx_uki(const struct fx_pe_section *secs, size_t n, size_t truncate, size_t *ret_len);
+
 #endif

@@ -329,6 +329,7 @@ static struct kl_sys rsys = {
 
 static char kpath[300], ipath[300], junkpath[300], emptypath[300];
 static char pkpath[300]; /* a bzImage with a gzip payload: the fast path can take it */
+static char ukipath[300]; /* a UKI: that bzImage as .linux, .initrd and .cmdline */
 
 static int setup(void **state)
 {
@@ -353,6 +354,21 @@ static int setup(void **state)
 		f = fopen(pkpath, "w");
 		fwrite(p, 1, pl, f);
 		fclose(f);
+		{
+			const struct fx_pe_section secs[] = {
+				{ .name = ".cmdline", .data = "console=ttyS0 kl.uki=1\n", .len = 23 },
+				{ .name = ".linux", .data = p, .len = pl },
+				{ .name = ".initrd", .data = "070701", .len = 6 },
+			};
+			size_t ul;
+			uint8_t *u = fx_uki(secs, 3, 0, &ul);
+
+			snprintf(ukipath, sizeof(ukipath), "%s/uki.efi", root);
+			f = fopen(ukipath, "w");
+			fwrite(u, 1, ul, f);
+			fclose(f);
+			free(u);
+		}
 		free(p);
 		free(z);
 		free(e);
@@ -690,6 +706,39 @@ static void xen_dom0(void **state)
 	put("/proc/xen/capabilities", "");
 }
 
+/* A UKI: its sections stand for kernel, initrd and command line unless
+ * the command line gives them; both system calls. */
+static void uki(void **state)
+{
+	(void)state;
+	reset();
+	assert_int_equal(RUN("-l", ukipath), 0);
+	assert_string_equal(calls, "file(k,i,\"console=ttyS0 kl.uki=1\",0x0);");
+	assert_int_equal(RUN("-s", "-l", ukipath, "--append=given"), 0);
+	assert_string_equal(calls, "file(k,i,\"given\",0x0);");
+	assert_int_equal(RUN("-l", ukipath, "--reuse-cmdline"), 0);
+	assert_string_equal(calls, "file(k,i,\"console=ttyS0 root=/dev/vda1 ro quiet\",0x0);");
+	assert_int_equal(RUN("-l", ukipath, "--initrd", ipath), 0);
+	assert_string_equal(calls, "file(k,i,\"console=ttyS0 kl.uki=1\",0x0);");
+	/* systemd: kexec --load UKI --append "$(its .cmdline)" */
+	assert_int_equal(RUN("--load", ukipath, "--append", "console=ttyS0 kl.uki=1"), 0);
+	assert_string_equal(calls, "file(k,i,\"console=ttyS0 kl.uki=1\",0x0);");
+	/* kexec_load: .linux, .initrd as segments */
+	assert_int_equal(RUN("-c", "-l", ukipath), 0);
+	assert_string_equal(calls, "load(4,0x3e0000);");
+	file_errno = ENOSYS;
+	assert_int_equal(RUN("-l", ukipath), 0);
+	assert_string_equal(calls, "file(k,i,\"console=ttyS0 kl.uki=1\",0x0);load(4,0x3e0000);");
+	file_errno = 0;
+	/* the fast path takes a UKI too */
+	put(CONF, "fast_path=yes\n");
+	assert_int_equal(RUN("-l", ukipath, "--initrd", ipath), 255); /* not a cpio: flattening refuses it */
+	assert_string_equal(calls, "");
+	assert_int_equal(RUN("--no-preload-decompressed", "-l", ukipath), 0);
+	assert_string_equal(calls, "file(k,i,\"console=ttyS0 kl.uki=1\",0x0);");
+	put(CONF, "");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -710,6 +759,7 @@ int main(void)
 		cmocka_unit_test(conf_faults),
 		cmocka_unit_test(conf_lockdown),
 		cmocka_unit_test(xen_dom0),
+		cmocka_unit_test(uki),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
