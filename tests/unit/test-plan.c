@@ -898,6 +898,12 @@ static void blobs_travel_in_one_segment_with_indirect_nodes(void **state)
 	assert_int_equal(hs->mem % 4096, 0);
 	assert_memory_equal(hs->buf, a, sizeof(a));
 	assert_memory_equal((const uint8_t *)hs->buf + 4096, b, sizeof(b));
+	/* a page of plain RAM above them, which no segment takes: at the top
+	 * of RAM the new kernel's RESERVED_KERN blob would else fall out of
+	 * max_pfn (x86-load.c, place_blobs) */
+	assert_true(hs->mem + hs->memsz + 4096 <= 0x40000000);
+	for (i = 0; i < p.nr_segments; i++)
+		assert_false(p.seg[i].mem < hs->mem + hs->memsz + 4096 && p.seg[i].mem + p.seg[i].memsz > hs->mem + hs->memsz);
 	ps = seg(&p, "params");
 	bp = ps->buf;
 	for (sd = kl_le64(bp + KL_HDR_SETUP_DATA); sd; sd = kl_le64(bp + (sd - ps->mem))) {

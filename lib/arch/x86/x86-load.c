@@ -427,9 +427,17 @@ static int place_blobs(struct kl_freeset *fs, const struct kl_load_opts *o, stru
 		off[i] = total;
 		total += kl_align_up(KL_MAX(o->blobs[i].len, (uint64_t)1), KL_PAGE_SIZE);
 	}
+	/* One page more than the blobs, left unused above them.  The new
+	 * kernel turns each blob into E820_TYPE_RESERVED_KERN (its
+	 * SETUP_INDIRECT node); a blob that ended a RAM range there, as
+	 * top-down placement makes it when it lands at the top of RAM, drops
+	 * out of max_pfn, which counts E820_TYPE_RAM only, and Linux 6.1
+	 * then leaves that memory without a NUMA node and oopses in
+	 * free_area_init (seen in tests/vm/handoff-chain.vmtest).  A page of
+	 * plain RAM after the blobs keeps them inside max_pfn. */
 	r = place(fs, "handoff blobs",
-		  &(struct kl_place_req){ .size = total, .min = floor_min(o), .max = limit(UINT64_MAX, o),
-					  .top_down = true },
+		  &(struct kl_place_req){ .size = total + KL_PAGE_SIZE, .min = floor_min(o),
+					  .max = limit(UINT64_MAX, o), .top_down = true },
 		  &at, err);
 	if (r < 0)
 		return r;
