@@ -175,5 +175,13 @@ int main(int argc, char **argv)
 	free(e);
 	put("initrd-junk", "this is not an initramfs", 24);
 	ukis();
+	{
+		/* for vmcore-dmesg (tests/vmcore-dmesg.test) */
+		uint8_t *v = fx_vmcore(FX_VMCOREINFO_6_1, &len);
+
+		put("vmcore-good", v, len);
+		put("vmcore-truncated", v, FX_VMCORE_LOAD_OFF + 0x100);
+		free(v);
+	}
 	return 0;
 }

@@ -157,3 +157,80 @@ uint8_t *fx_uki(const struct fx_pe_section *secs, size_t n, size_t truncate, siz
 	*ret_len = len;
 	return b;
 }
+
+/* ---- vmcores --------------------------------------------------------------- */
+
+/* memory at FX_VMCORE_BASE + off */
+static uint8_t *vmcore_at(uint8_t *b, uint64_t off)
+{
+	return b + FX_VMCORE_LOAD_OFF + off;
+}
+
+static void vmcore_record(uint8_t *b, uint64_t id, unsigned int state, uint64_t begin, uint64_t next, uint64_t ts,
+			  const char *text, size_t len)
+{
+	uint8_t *d = vmcore_at(b, 0x200 + (id & 3) * 24), *i = vmcore_at(b, 0x300 + (id & 3) * 88);
+
+	kl_put_le64(d, (uint64_t)state << 62 | id);
+	kl_put_le64(d + 8, begin);
+	kl_put_le64(d + 16, next);
+	kl_put_le64(i, id);
+	kl_put_le64(i + 8, ts);
+	kl_put_le16(i + 16, (uint16_t)len);
+	if (text) {
+		kl_put_le64(vmcore_at(b, 0x800 + (begin > next ? 0 : begin % 256)), id);
+		memcpy(vmcore_at(b, 0x800 + (begin > next ? 0 : begin % 256) + 8), text, len);
+	}
+}
+
+uint8_t *fx_vmcore(const char *info, size_t *ret_len)
+{
+	size_t n = strlen(info), nsz = 12 + 12 + ((n + 3) & ~(size_t)3);
+	uint8_t *h, *b;
+
+	*ret_len = FX_VMCORE_LOAD_OFF + FX_VMCORE_MEM_SIZE;
+	b = calloc(1, *ret_len);
+	if (!b)
+		abort();
+	memcpy(b, "\177ELF\2\1\1", 7);
+	kl_put_le16(b + 16, 4);  /* ET_CORE */
+	kl_put_le16(b + 18, 62); /* EM_X86_64 */
+	kl_put_le32(b + 20, 1);
+	kl_put_le64(b + 32, 64); /* e_phoff */
+	kl_put_le16(b + 52, 64);
+	kl_put_le16(b + 54, 56);
+	kl_put_le16(b + 56, 2);
+	h = b + 64;
+	kl_put_le32(h, 4); /* PT_NOTE */
+	kl_put_le64(h + 8, 0x100);
+	kl_put_le64(h + 32, nsz);
+	kl_put_le64(h + 40, nsz);
+	h += 56;
+	kl_put_le32(h, 1); /* PT_LOAD */
+	kl_put_le64(h + 8, FX_VMCORE_LOAD_OFF);
+	kl_put_le64(h + 16, FX_VMCORE_BASE);
+	kl_put_le64(h + 24, 0x1000000);
+	kl_put_le64(h + 32, FX_VMCORE_MEM_SIZE);
+	kl_put_le64(h + 40, FX_VMCORE_MEM_SIZE);
+	h = b + 0x100;
+	kl_put_le32(h, 11);
+	kl_put_le32(h + 4, (uint32_t)n);
+	kl_put_le32(h + 8, 0);
+	memcpy(h + 12, "VMCOREINFO", 11);
+	memcpy(h + 24, info, n);
+	/* prb points at the ring buffer at +0x100 */
+	kl_put_le64(vmcore_at(b, 0), FX_VMCORE_BASE + 0x100);
+	kl_put_le32(vmcore_at(b, 0x100), 2);                 /* 4 descriptors */
+	kl_put_le64(vmcore_at(b, 0x108), FX_VMCORE_BASE + 0x200);
+	kl_put_le64(vmcore_at(b, 0x110), FX_VMCORE_BASE + 0x300);
+	kl_put_le64(vmcore_at(b, 0x118), 8);                 /* head_id */
+	kl_put_le64(vmcore_at(b, 0x120), 5);                 /* tail_id */
+	kl_put_le32(vmcore_at(b, 0x130), 8);                 /* 256 bytes of text */
+	kl_put_le64(vmcore_at(b, 0x138), FX_VMCORE_BASE + 0x800);
+	vmcore_record(b, 5, 2, 0x10, 0x1d, 1500000000ULL, "hello", 5);
+	vmcore_record(b, 6, 0, 0x20, 0x30, 1600000000ULL, "reserved", 8); /* being written: left out */
+	vmcore_record(b, 7, 2, 0x40, 0x40, 2000000000ULL, NULL, 0);        /* no data */
+	vmcore_record(b, 8, 1, 0x2f0, 0x130, 123456789012345ULL, "wrap\001\tz\377", 8); /* wraps: at 0 */
+	return b;
+}
+

@@ -47,4 +47,45 @@ struct fx_pe_section {
  * .linux.  truncate > 0 cuts the file to that length. */
 uint8_t *fx_uki(const struct fx_pe_section *secs, size_t n, size_t truncate, size_t *ret_len);
 
+/* An ELF64 x86_64 core file: a PT_NOTE with info as VMCOREINFO, and a
+ * PT_LOAD of FX_VMCORE_MEM_SIZE bytes at file offset FX_VMCORE_LOAD_OFF
+ * for kernel addresses from FX_VMCORE_BASE, holding a printk ring buffer
+ * laid out as FX_VMCOREINFO_6_1 says (Linux 6.1's layout), prb at
+ * FX_VMCORE_BASE: 4 descriptors, ids 5 to 8 (6 reserved, 7 without text,
+ * 8 wrapping), 256 bytes of text. */
+#define FX_VMCORE_BASE 0xffffffff81000000ULL
+#define FX_VMCORE_LOAD_OFF 0x1000
+#define FX_VMCORE_MEM_SIZE 0x1000
+#define FX_VMCOREINFO_6_1 \
+	"OSRELEASE=6.1.0-test\n" \
+	"PAGESIZE=4096\n" \
+	"SYMBOL(prb)=ffffffff81000000\n" \
+	"SIZE(printk_ringbuffer)=88\n" \
+	"OFFSET(printk_ringbuffer.desc_ring)=0\n" \
+	"OFFSET(printk_ringbuffer.text_data_ring)=48\n" \
+	"OFFSET(printk_ringbuffer.fail)=80\n" \
+	"SIZE(prb_desc_ring)=48\n" \
+	"OFFSET(prb_desc_ring.count_bits)=0\n" \
+	"OFFSET(prb_desc_ring.descs)=8\n" \
+	"OFFSET(prb_desc_ring.infos)=16\n" \
+	"OFFSET(prb_desc_ring.head_id)=24\n" \
+	"OFFSET(prb_desc_ring.tail_id)=32\n" \
+	"SIZE(prb_desc)=24\n" \
+	"OFFSET(prb_desc.state_var)=0\n" \
+	"OFFSET(prb_desc.text_blk_lpos)=8\n" \
+	"SIZE(prb_data_blk_lpos)=16\n" \
+	"OFFSET(prb_data_blk_lpos.begin)=0\n" \
+	"OFFSET(prb_data_blk_lpos.next)=8\n" \
+	"SIZE(printk_info)=88\n" \
+	"OFFSET(printk_info.seq)=0\n" \
+	"OFFSET(printk_info.ts_nsec)=8\n" \
+	"OFFSET(printk_info.text_len)=16\n" \
+	"OFFSET(printk_info.caller_id)=20\n" \
+	"SIZE(prb_data_ring)=32\n" \
+	"OFFSET(prb_data_ring.size_bits)=0\n" \
+	"OFFSET(prb_data_ring.data)=8\n" \
+	"OFFSET(atomic_long_t.counter)=0\n" \
+	"CRASHTIME=1796300000" /* the last line has no newline */
+uint8_t *fx_vmcore(const char *info, size_t *ret_len);
+
 #endif
