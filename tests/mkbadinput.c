@@ -56,13 +56,22 @@ static void payload_image(const char *name, const void *content, size_t n, int m
 	free(z);
 }
 
+static void put_uki(const char *name, const struct fx_pe_section *secs, size_t n, size_t truncate)
+{
+	size_t len;
+	uint8_t *u = fx_uki(secs, n, truncate, &len);
+
+	put(name, u, len);
+	free(u);
+}
+
 /* Unified kernel images: a good one (its .linux the good bzImage, which
  * carries a payload) and one per way the PE headers can lie. */
 static void ukis(void)
 {
 	static const char cmdline[] = "console=ttyS0 kl.uki=1\n";
-	size_t klen, len;
-	uint8_t *k, *u;
+	size_t klen;
+	uint8_t *k;
 
 	e_payload_image(&k, &klen);
 	{
@@ -81,24 +90,12 @@ static void ukis(void)
 		};
 		const struct fx_pe_section junk[] = { { .name = ".linux", .data = "no kernel at all", .len = 16 } };
 
-		u = fx_uki(good, 3, 0, &len);
-		put("uki-good", u, len);
-		free(u);
-		u = fx_uki(good, 3, 0x90, &len);
-		put("uki-truncated-headers", u, len);
-		free(u);
-		u = fx_uki(good, 3, 0x400 + 0x200 + klen / 2, &len);
-		put("uki-section-outside-file", u, len);
-		free(u);
-		u = fx_uki(overlap, 2, 0, &len);
-		put("uki-overlapping-sections", u, len);
-		free(u);
-		u = fx_uki(none, 2, 0, &len);
-		put("uki-no-linux", u, len);
-		free(u);
-		u = fx_uki(junk, 1, 0, &len);
-		put("uki-linux-not-a-kernel", u, len);
-		free(u);
+		put_uki("uki-good", good, 3, 0);
+		put_uki("uki-truncated-headers", good, 3, 0x90);
+		put_uki("uki-section-outside-file", good, 3, 0x400 + 0x200 + klen / 2);
+		put_uki("uki-overlapping-sections", overlap, 2, 0);
+		put_uki("uki-no-linux", none, 2, 0);
+		put_uki("uki-linux-not-a-kernel", junk, 1, 0);
 	}
 	free(k);
 }
