@@ -739,6 +739,34 @@ static void uki(void **state)
 	put(CONF, "");
 }
 
+/* kdump-tools 1.8.1's kdump-config: load with options before the kernel
+ * path, unload, and status through sysfs (what `kdump-config status`
+ * reads); with fast_path=yes in the configuration nothing changes. */
+static void kdump_config_argv(void **state)
+{
+	char initrd_arg[320];
+
+	(void)state;
+	reset();
+	snprintf(initrd_arg, sizeof(initrd_arg), "--initrd=%s", ipath);
+	put(CONF, "fast_path=yes\nverify=crc32c\n");
+	/* kexec -p --args-linux $KDUMP_KEXEC_ARGS --command-line="..." --initrd=... KERNEL */
+	assert_int_equal(RUN("-p", "--args-linux", "--command-line=root=/dev/vda irqpoll nr_cpus=1 reset_devices",
+			     initrd_arg, pkpath), 0);
+	assert_string_equal(calls, "file(k,i,\"root=/dev/vda irqpoll nr_cpus=1 reset_devices\",0x2);");
+	assert_int_equal(RUN("-S"), 1); /* kexec_crash_loaded reads 1 */
+	/* on Secure Boot machines it adds -s */
+	assert_int_equal(RUN("-p", "-s", "--args-linux", "--command-line=root=/dev/vda", initrd_arg, pkpath), 0);
+	assert_string_equal(calls, "file(k,i,\"root=/dev/vda\",0x2);");
+	/* unload: kexec [-s] -p -u */
+	assert_int_equal(RUN("-p", "-u"), 0);
+	assert_string_equal(calls, "file(-,-,\"\",0x3);");
+	assert_int_equal(RUN("-s", "-p", "-u"), 0);
+	assert_string_equal(calls, "file(-,-,\"\",0x3);");
+	assert_int_equal(RUN("-S"), 0);
+	put(CONF, "");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -760,6 +788,7 @@ int main(void)
 		cmocka_unit_test(conf_lockdown),
 		cmocka_unit_test(xen_dom0),
 		cmocka_unit_test(uki),
+		cmocka_unit_test(kdump_config_argv),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
