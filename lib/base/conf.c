@@ -2,6 +2,7 @@
 /* The configuration file's syntax (conf.h); no I/O. */
 #include <errno.h>
 #include <stdbool.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "lib/base/conf.h"
@@ -99,9 +100,17 @@ static int parse_line(struct kl_conf *c, unsigned int line, const char *s, const
 	ve = e;
 	trim(&vs, &ve);
 	k = find_key(ks, (size_t)(ke - ks));
-	if (k < 0)
-		return kl_fail(err, -EINVAL, "%s:%u: unknown key '%.*s' (known: cache_dir, fast_path, verify)", c->path,
-			       line, (int)KL_MIN((size_t)(ke - ks), (size_t)64), ks);
+	if (k < 0) {
+		char known[128];
+		size_t n = 0;
+		int i;
+
+		/* the table's names, so a new key is listed where it is added */
+		for (i = 0; i < KL_CONF_KEY_MAX && n < sizeof(known); i++)
+			n += (size_t)snprintf(known + n, sizeof(known) - n, "%s%s", i ? ", " : "", keys[i].name);
+		return kl_fail(err, -EINVAL, "%s:%u: unknown key '%.*s' (known: %s)", c->path, line,
+			       (int)KL_MIN((size_t)(ke - ks), (size_t)64), ks, known);
+	}
 	if (c->v[k].line)
 		return kl_fail(err, -EINVAL, "%s:%u: %s is given again (first on line %u)", c->path, line,
 			       keys[k].name, c->v[k].line);
