@@ -32,7 +32,8 @@ static void usage(FILE *f)
 	      "Commands:\n"
 	      "  stage [KERNEL [INITRD]]  decompress KERNEL's payload and flatten INITRD into a\n"
 	      "                           cache entry; default: the newest /boot/vmlinuz-VERSION\n"
-	      "                           (version order) and /boot/initrd.img-VERSION\n"
+	      "                           (version order) and /boot/initrd.img-VERSION; an\n"
+	      "                           intact entry of the same files is kept (\"current\")\n"
 	      "  list [--json]            the entries\n"
 	      "  verify                   re-hash every entry (SHA-256); drop and report the\n"
 	      "                           damaged ones and those without a valid meta (exit 1\n"
@@ -286,12 +287,30 @@ static int cmd_gc(const char *dir)
 	return ret;
 }
 
+/* An intact entry of these very sources (kexec would load it, and its
+ * files re-hash to what its meta says) is kept, not built again: a kernel
+ * package's hook and the initramfs hook both stage a new kernel. */
+static bool already_staged(const char *dir, const char *kernel, const char *initrd, struct kl_cache_entry *ret)
+{
+	struct kl_cache_hit h;
+	bool same;
+
+	if (kl_cache_lookup(dir, kernel, initrd, &h, NULL) != 1)
+		return false;
+	same = h.e.has_initrd == (initrd != NULL) && kl_cache_verify(dir, &h.e, NULL) == 0;
+	if (same)
+		*ret = h.e;
+	kl_cache_hit_release(&h);
+	return same;
+}
+
 static int cmd_stage(const char *dir, const char *boot, int argc, char **argv)
 {
 	char kernel[PATH_MAX] = "", initrd[PATH_MAX] = "";
 	struct kl_err err = { { 0 } };
 	struct kl_cache_entry e;
 	struct timespec t0, t1;
+	bool current;
 
 	if (argc) {
 		snprintf(kernel, sizeof(kernel), "%s", argv[0]);
@@ -301,19 +320,20 @@ static int cmd_stage(const char *dir, const char *boot, int argc, char **argv)
 		return 1;
 	}
 	clock_gettime(CLOCK_MONOTONIC, &t0);
-	if (kl_cache_stage(dir, kernel, initrd[0] ? initrd : NULL, &e, &err) < 0) {
+	current = already_staged(dir, kernel, initrd[0] ? initrd : NULL, &e);
+	if (!current && kl_cache_stage(dir, kernel, initrd[0] ? initrd : NULL, &e, &err) < 0) {
 		say("%s", err.msg);
 		return 1;
 	}
 	clock_gettime(CLOCK_MONOTONIC, &t1);
-	printf("staged   %.12s ", e.key);
+	printf("%s %.12s ", current ? "current " : "staged  ", e.key);
 	kl_fputs_escaped(e.kernel.path, stdout, false);
 	if (e.has_initrd) {
 		printf(" + ");
 		kl_fputs_escaped(e.initrd.path, stdout, false);
 	}
-	printf(" (%s, vmlinux %" PRIu64 " MiB, initrd %" PRIu64 " MiB) in %.2f s\n", e.compression,
-	       e.vmlinux.size >> 20, e.initrd_cpio.size >> 20,
+	printf(" (%s, vmlinux %" PRIu64 " MiB, initrd %" PRIu64 " MiB) %s %.2f s\n", e.compression,
+	       e.vmlinux.size >> 20, e.initrd_cpio.size >> 20, current ? "already staged, checked in" : "in",
 	       (double)(t1.tv_sec - t0.tv_sec) + (t1.tv_nsec - t0.tv_nsec) / 1e9);
 	return 0;
 }
