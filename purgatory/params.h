@@ -19,7 +19,7 @@
 
 #define KL_PURG_PARAMS_OFFSET 0x40
 #define KL_PURG_MAGIC 0x47504c4bU /* "KLPG" */
-#define KL_PURG_VERSION 2 /* 2: seg[].zero_len */
+#define KL_PURG_VERSION 3 /* 2: seg[].zero_len; 3: timeline */
 #define KL_PURG_SEGMENTS_MAX 16 /* KEXEC_SEGMENT_MAX in the kernel */
 
 /* flags */
@@ -30,7 +30,7 @@
 /* Byte offsets the assembly entry needs; pinned below. */
 #define KL_PURG_OFF_ENTRY 8
 #define KL_PURG_OFF_RSI 16
-#define KL_PURG_SIZE 936
+#define KL_PURG_SIZE 944
 
 #ifndef __ASSEMBLER__
 #include <stdint.h>
@@ -59,6 +59,8 @@ struct kl_purg_params {
 	uint32_t serial_baud; /* 0: leave the UART as the old kernel set it */
 	uint32_t checksum;    /* CRC-32 (IEEE) of this block, this field 0 */
 	struct kl_purg_segment seg[KL_PURG_SEGMENTS_MAX];
+	uint64_t timeline;    /* physical address of the struct kl_tl_record
+			       * (timeline.h) to stamp; 0: none */
 };
 
 #define KL_PURG_ASSERT_OFFSET(field, off)                                      \
@@ -75,6 +77,7 @@ KL_PURG_ASSERT_OFFSET(nr_segments, 30);
 KL_PURG_ASSERT_OFFSET(serial_baud, 32);
 KL_PURG_ASSERT_OFFSET(checksum, 36);
 KL_PURG_ASSERT_OFFSET(seg, 40);
+KL_PURG_ASSERT_OFFSET(timeline, 936);
 _Static_assert(__builtin_offsetof(struct kl_purg_segment, zero_len) == 48, "kl_purg_segment.zero_len moved");
 _Static_assert(sizeof(struct kl_purg_segment) == 56, "kl_purg_segment size");
 _Static_assert(sizeof(struct kl_purg_params) == KL_PURG_SIZE,

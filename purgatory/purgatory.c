@@ -11,6 +11,7 @@
 #include "zero.h"
 #include "params.h"
 #include "sha256.h"
+#include "timeline.h"
 
 void kl_purgatory_main(struct kl_purg_params *p);
 void kl_halt(void) __attribute__((noreturn));
@@ -32,6 +33,44 @@ static inline uint8_t inb(uint16_t port)
 }
 
 static uint16_t uart = KL_UART_DEFAULT;
+
+static inline uint64_t rdtsc(void)
+{
+	uint32_t lo, hi;
+
+	__asm__ __volatile__("rdtsc" : "=a"(lo), "=d"(hi));
+	return (uint64_t)hi << 32 | lo;
+}
+
+/* The timeline record the loader laid out (timeline.h), or NULL when it
+ * named none or what is there is not one: never write where the loader
+ * did not ask. */
+static struct kl_tl_record *timeline(const struct kl_purg_params *p)
+{
+	struct kl_tl_record *t = (struct kl_tl_record *)(uintptr_t)p->timeline;
+
+	if (!t || t->magic != KL_TL_MAGIC || t->version != KL_TL_VERSION || t->size != sizeof(*t))
+		return 0;
+	return t;
+}
+
+static void stamp(struct kl_tl_record *t, enum kl_tl_stamp which, uint64_t tsc)
+{
+	if (!t)
+		return;
+	t->stamp[which] = tsc;
+	t->stamped |= 1U << which;
+}
+
+/* The last write before the jump: the checksum over everything else. */
+static void timeline_seal(struct kl_tl_record *t)
+{
+	if (!t)
+		return;
+	stamp(t, KL_TL_PURG_JUMP, rdtsc());
+	t->crc32 = 0;
+	t->crc32 = kl_crc32(t, sizeof(*t));
+}
 
 /* 16550: registers at base+0..7; LSR bit 5 is "transmit holding empty".
  * The wait is bounded so a missing UART (reads as 0xff or 0) cannot hang. */
@@ -122,8 +161,22 @@ static void __attribute__((noreturn)) mismatch(const char *check, const struct k
 	kl_halt();
 }
 
+/* Bytes the check covers: every listed segment's digested part and its
+ * proven-zero tail. */
+static uint64_t checked_bytes(const struct kl_purg_params *p)
+{
+	uint64_t n = 0;
+	unsigned int i;
+
+	for (i = 0; i < p->nr_segments; i++)
+		n += p->seg[i].len + p->seg[i].zero_len;
+	return n;
+}
+
 void kl_purgatory_main(struct kl_purg_params *p)
 {
+	uint64_t start = rdtsc();
+	struct kl_tl_record *tl;
 	int verbose;
 	unsigned int i;
 
@@ -133,6 +186,8 @@ void kl_purgatory_main(struct kl_purg_params *p)
 		uart_puts("kexec-live purgatory: parameter block corrupt, halting\n");
 		kl_halt();
 	}
+	tl = timeline(p);
+	stamp(tl, KL_TL_PURG_START, start);
 	verbose = (p->flags & KL_PURG_F_SERIAL) != 0;
 	if (verbose) {
 		uart_init(p->serial_baud);
@@ -173,9 +228,17 @@ void kl_purgatory_main(struct kl_purg_params *p)
 		if (verbose)
 			uart_puts("kexec-live purgatory: SHA-256 of all segments ok\n");
 	}
+	if (tl) {
+		tl->check = (p->flags & KL_PURG_F_VERIFY_SHA256)   ? KL_TL_CHECK_SHA256
+			    : (p->flags & KL_PURG_F_VERIFY_CRC32C) ? KL_TL_CHECK_CRC32C
+								   : KL_TL_CHECK_NONE;
+		tl->checked_bytes = tl->check == KL_TL_CHECK_NONE ? 0 : checked_bytes(p);
+		stamp(tl, KL_TL_PURG_CHECKED, rdtsc());
+	}
 	if (verbose) {
 		uart_puts("kexec-live purgatory: entering kernel at ");
 		uart_puthex(p->entry);
 		uart_puts("\n");
 	}
+	timeline_seal(tl);
 }

@@ -19,6 +19,7 @@
 #include "lib/plan/plan.h"
 #include "purgatory/crc32c.h"
 #include "purgatory/params.h"
+#include "purgatory/timeline.h"
 #include "purgatory/zero.h"
 
 static uint8_t initrd[100 * 1024 + 17];
@@ -176,13 +177,28 @@ static void boot_params_contents(void **state)
 	assert_int_equal(bp[KL_BP_E820_ENTRIES], 7);
 	assert_int_equal(kl_le64(bp + KL_BP_E820_TABLE + 3 * 20), 0x100000);
 	assert_int_equal(kl_le32(bp + KL_BP_E820_TABLE + 3 * 20 + 16), 1);
-	/* setup_data: one RNG seed node */
+	/* setup_data: the RNG seed node, then the timeline record, last */
 	sd = kl_le64(bp + KL_HDR_SETUP_DATA);
 	assert_true(sd > cmd && sd < ps->mem + ps->bufsz);
-	assert_int_equal(kl_le64(bp + (sd - ps->mem)), 0); /* last node */
 	assert_int_equal(kl_le32(bp + (sd - ps->mem) + 8), KL_SETUP_RNG_SEED);
 	assert_int_equal(kl_le32(bp + (sd - ps->mem) + 12), 32);
 	assert_int_equal(bp[(sd - ps->mem) + 16], 0xab);
+	sd = kl_le64(bp + (sd - ps->mem));
+	assert_true(sd > cmd && sd + 16 + sizeof(struct kl_tl_record) == ps->mem + ps->bufsz);
+	assert_int_equal(kl_le64(bp + (sd - ps->mem)), 0); /* last node */
+	assert_int_equal(kl_le32(bp + (sd - ps->mem) + 8), KL_TL_SETUP_TYPE);
+	assert_int_equal(kl_le32(bp + (sd - ps->mem) + 12), sizeof(struct kl_tl_record));
+	{
+		/* laid out for the purgatory: magic, version, size, nothing stamped */
+		const uint8_t *t = bp + (sd - ps->mem) + 16;
+		size_t i;
+
+		assert_int_equal(kl_le32(t), KL_TL_MAGIC);
+		assert_int_equal(kl_le16(t + 4), KL_TL_VERSION);
+		assert_int_equal(kl_le16(t + 6), sizeof(struct kl_tl_record));
+		for (i = 8; i < sizeof(struct kl_tl_record); i++)
+			assert_int_equal(t[i], 0);
+	}
 	kl_plan_free(&p);
 }
 
@@ -192,7 +208,7 @@ static void purgatory_block_is_complete(void **state)
 				   .boot.console_serial = true, .boot.serial_port = 0x2f8, .boot.serial_baud = 9600 };
 	struct kl_plan p = { 0 };
 	struct kl_purg_params pp;
-	const struct kl_segment *pg;
+	const struct kl_segment *pg, *ps;
 	uint32_t crc;
 	size_t i;
 
@@ -210,6 +226,10 @@ static void purgatory_block_is_complete(void **state)
 	assert_int_equal(pp.serial_port, 0x2f8);
 	assert_int_equal(pp.serial_baud, 9600);
 	assert_int_equal(pp.nr_segments, p.nr_segments - 1); /* all but itself */
+	/* the timeline record: the end of the boot parameters, left out of
+	 * their check */
+	ps = seg(&p, "params");
+	assert_int_equal(pp.timeline, ps->mem + ps->bufsz - sizeof(struct kl_tl_record));
 	crc = pp.checksum;
 	pp.checksum = 0;
 	assert_int_equal(crc, (uint32_t)crc32(0L, (const Bytef *)&pp, sizeof(pp)));
@@ -223,8 +243,8 @@ static void purgatory_block_is_complete(void **state)
 				s = &p.seg[j];
 		assert_non_null(s);
 		assert_string_not_equal(s->name, "purgatory");
-		assert_int_equal(pp.seg[i].len, s->bufsz);
-		assert_true(EVP_Digest(s->buf, s->bufsz, d, NULL, EVP_sha256(), NULL));
+		assert_int_equal(pp.seg[i].len, s == ps ? pp.timeline - ps->mem : s->bufsz);
+		assert_true(EVP_Digest(s->buf, pp.seg[i].len, d, NULL, EVP_sha256(), NULL));
 		assert_memory_equal(d, pp.seg[i].sha256, 32);
 	}
 	kl_plan_free(&p);

@@ -31,6 +31,7 @@
 #include "lib/plan/cmdline.h"
 #include "purgatory/crc32c.h"
 #include "purgatory/params.h"
+#include "purgatory/timeline.h"
 #include "purgatory/zero.h"
 
 _Static_assert(KL_SEGMENTS_MAX == KL_PURG_SEGMENTS_MAX, "the purgatory checks every segment a plan can hold");
@@ -172,9 +173,13 @@ static const struct kl_efi_runtime *efi_handover(const struct kl_sysinfo *si, co
 
 #define INDIRECT_NODE_SIZE kl_align_up(sizeof(struct kl_setup_data) + sizeof(struct kl_setup_indirect), 16)
 
+#define TIMELINE_NODE_SIZE kl_align_up(sizeof(struct kl_setup_data) + sizeof(struct kl_tl_record), 16)
+
 /* boot_params, command line, then setup_data nodes: SETUP_E820_EXT (when
  * more than 128 entries), SETUP_RNG_SEED, the handoff table (when any),
- * an indirect node per blob. */
+ * an indirect node per blob, SETUP_EFI and the runtime map (on EFI), and
+ * last the timeline record (purgatory/timeline.h), which the purgatory's
+ * check leaves out. */
 static size_t params_layout(const struct kl_memmap *e820, size_t cmdline_len, const struct handoff_nodes *ho,
 			    size_t *ret_cmdline_off, size_t *ret_sd_off)
 {
@@ -191,6 +196,7 @@ static size_t params_layout(const struct kl_memmap *e820, size_t cmdline_len, co
 	if (ho->efi) /* the SETUP_EFI node, then the runtime map */
 		end += kl_align_up(sizeof(struct kl_setup_data) + sizeof(struct kl_efi_setup_data), 16) +
 		       ho->efi->n * (size_t)ho->efi_desc_size;
+	end += TIMELINE_NODE_SIZE;
 	*ret_cmdline_off = cmd;
 	*ret_sd_off = sd;
 	return end;
@@ -336,11 +342,25 @@ static void put_efi(struct sd_chain *c, const struct kl_sysinfo *si, const struc
 	kl_put_le32(ei + KL_EFI_MEMMAP_SIZE, (uint32_t)(rt->n * ho->efi_desc_size));
 }
 
+/* The timeline record, for the purgatory to stamp: the last node, its
+ * offset in the buffer in *ret_off. */
+static void put_timeline(struct sd_chain *c, size_t *ret_off)
+{
+	uint8_t *t = add_node(c, KL_TL_SETUP_TYPE, sizeof(struct kl_tl_record));
+
+	kl_put_le32(t + offsetof(struct kl_tl_record, magic), KL_TL_MAGIC);
+	kl_put_le16(t + offsetof(struct kl_tl_record, version), KL_TL_VERSION);
+	kl_put_le16(t + offsetof(struct kl_tl_record, size), sizeof(struct kl_tl_record));
+	*ret_off = (size_t)(t - c->bp);
+}
+
 /* Fill the len-byte params buffer (at physical addr) that params_layout()
- * sized; the chain must end exactly where it said. */
+ * sized; the chain must end exactly where it said.  *ret_tl_off: where
+ * the timeline record is. */
 static int build_params(uint8_t *buf, size_t len, uint64_t addr, const struct x86_image *img,
 			const struct kl_sysinfo *si, const struct kl_memmap *e820, const struct kl_load_opts *o,
-			const char *cmdline, uint64_t initrd_addr, const struct handoff_nodes *ho, struct kl_err *err)
+			const char *cmdline, uint64_t initrd_addr, const struct handoff_nodes *ho, size_t *ret_tl_off,
+			struct kl_err *err)
 {
 	struct sd_chain c = { .bp = buf, .addr = addr, .prev_next = KL_HDR_SETUP_DATA };
 	size_t cmd_off, end;
@@ -357,6 +377,7 @@ static int build_params(uint8_t *buf, size_t len, uint64_t addr, const struct x8
 	put_handoff(&c, ho);
 	if (ho->efi)
 		put_efi(&c, si, ho);
+	put_timeline(&c, ret_tl_off);
 	if (c.off != end)
 		return kl_fail(err, -EFAULT, "internal error: setup_data laid out in %zu bytes, written in %zu", end,
 			       c.off);
@@ -533,11 +554,12 @@ static int encode_handoff(const struct kl_load_opts *o, const uint64_t *blob_add
 }
 
 /* boot_params, the command line and the setup_data chain: one segment
- * below 4 GiB (the 32-bit boot protocol's pointers reach only there). */
+ * below 4 GiB (the 32-bit boot protocol's pointers reach only there).
+ * *ret_tl_off: the timeline record's offset in it. */
 static int place_params(struct kl_freeset *fs, const struct x86_image *img, const struct kl_sysinfo *si,
 			const struct kl_load_opts *o, const char *cmdline, uint64_t initrd_addr,
 			const struct kl_memmap *e820, const struct handoff_nodes *ho, struct kl_plan *plan,
-			uint64_t *ret_addr, struct kl_err *err)
+			uint64_t *ret_addr, size_t *ret_tl_off, struct kl_err *err)
 {
 	size_t len, cmd_off, sd_off;
 	uint8_t *buf;
@@ -553,7 +575,7 @@ static int place_params(struct kl_freeset *fs, const struct x86_image *img, cons
 	buf = calloc(1, len);
 	if (!buf)
 		return -ENOMEM;
-	r = build_params(buf, len, *ret_addr, img, si, e820, o, cmdline, initrd_addr, ho, err);
+	r = build_params(buf, len, *ret_addr, img, si, e820, o, cmdline, initrd_addr, ho, ret_tl_off, err);
 	if (r < 0) {
 		free(buf);
 		return r;
@@ -562,12 +584,13 @@ static int place_params(struct kl_freeset *fs, const struct x86_image *img, cons
 }
 
 /* The purgatory's parameter block (purgatory/params.h): the entry point,
- * boot_params, the UART, and what to check of every other segment, with
- * the digests computed now, in user space (the purgatory only re-checks
- * them). */
+ * boot_params, the UART, the timeline record to stamp, and what to check
+ * of every other segment, with the digests computed now, in user space
+ * (the purgatory only re-checks them).  Of the boot parameters, the
+ * check stops where the timeline record starts (tl_off). */
 static int fill_purgatory_params(const struct x86_image *img, const struct kl_load_opts *o,
-				 const struct kl_plan *plan, uint64_t params_addr, struct kl_purg_params *pp,
-				 struct kl_err *err)
+				 const struct kl_plan *plan, uint64_t params_addr, size_t tl_off,
+				 struct kl_purg_params *pp, struct kl_err *err)
 {
 	size_t i;
 
@@ -582,9 +605,10 @@ static int fill_purgatory_params(const struct x86_image *img, const struct kl_lo
 		    (o->boot.console_serial ? KL_PURG_F_SERIAL : 0);
 	pp->serial_port = o->boot.serial_port;
 	pp->serial_baud = o->boot.serial_baud;
+	pp->timeline = params_addr + tl_off;
 	for (i = 0; i < plan->nr_segments; i++) {
 		const struct kl_segment *s = &plan->seg[i];
-		size_t len = s->bufsz;
+		size_t len = s->mem == params_addr ? tl_off : s->bufsz;
 
 		/* testing: as if the segment's last word, just before its
 		 * zeros, had been overwritten after the load */
@@ -608,7 +632,8 @@ static int fill_purgatory_params(const struct x86_image *img, const struct kl_lo
 
 /* The purgatory, last: its parameter block covers every other segment. */
 static int place_purgatory(struct kl_freeset *fs, const struct x86_image *img, const struct kl_load_opts *o,
-			   uint64_t params_addr, struct kl_plan *plan, uint64_t *ret_addr, struct kl_err *err)
+			   uint64_t params_addr, size_t tl_off, struct kl_plan *plan, uint64_t *ret_addr,
+			   struct kl_err *err)
 {
 	size_t len = (size_t)kl_purgatory_blob_size;
 	struct kl_purg_params pp;
@@ -622,7 +647,7 @@ static int place_purgatory(struct kl_freeset *fs, const struct x86_image *img, c
 	if (r < 0)
 		return r;
 	kl_debug_time("segments placed; computing digests");
-	r = fill_purgatory_params(img, o, plan, params_addr, &pp, err);
+	r = fill_purgatory_params(img, o, plan, params_addr, tl_off, &pp, err);
 	if (r < 0)
 		return r;
 	buf = malloc(len);
@@ -644,7 +669,7 @@ static int finish_plan(struct kl_freeset *fs, const struct x86_image *img,
 	_cleanup_free_ void *table = NULL;
 	struct kl_memmap e820 = { 0 };
 	struct handoff_nodes ho = { 0 };
-	size_t table_len = 0;
+	size_t table_len = 0, tl_off = 0;
 	int r;
 
 	r = kl_cmdline_build(o->reuse_cmdline, o->boot.cmdline, img->cmdline_size, &cmdline, err);
@@ -665,11 +690,11 @@ static int finish_plan(struct kl_freeset *fs, const struct x86_image *img,
 		ho.blob_addr = blob_addr;
 		ho.nr_blobs = o->nr_blobs;
 		plan->efi_regions = ho.efi ? ho.efi->n : 0;
-		r = place_params(fs, img, si, o, cmdline, initrd_addr, &e820, &ho, plan, &params_addr, err);
+		r = place_params(fs, img, si, o, cmdline, initrd_addr, &e820, &ho, plan, &params_addr, &tl_off, err);
 	}
 	kl_memmap_free(&e820);
 	if (r == 0)
-		r = place_purgatory(fs, img, o, params_addr, plan, &purg_addr, err);
+		r = place_purgatory(fs, img, o, params_addr, tl_off, plan, &purg_addr, err);
 	if (r < 0)
 		return r;
 	plan->syscall = KL_SYSCALL_LOAD;
