@@ -1,0 +1,92 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#include <string.h>
+#include <zlib.h>
+
+#include "lib/base/util.h"
+#include "lib/timeline/timeline.h"
+
+int kl_timeline_decode(const void *buf, size_t len, struct kl_timeline *ret, struct kl_err *err)
+{
+	const uint8_t *b = buf;
+	struct kl_tl_record rec;
+	struct kl_timeline t = { 0 };
+	uint32_t want;
+	size_t i, last = 0;
+
+	if (len < sizeof(rec))
+		return kl_fail(err, -EBADMSG, "timeline record of %zu bytes is too short (%zu)", len, sizeof(rec));
+	if (kl_le32(b) != KL_TL_MAGIC)
+		return kl_fail(err, -EBADMSG, "not a timeline record (magic 0x%08x)", kl_le32(b));
+	if (kl_le16(b + 4) != KL_TL_VERSION)
+		return kl_fail(err, -EPROTONOSUPPORT, "timeline record version %u, this reader knows %u",
+			       kl_le16(b + 4), KL_TL_VERSION);
+	if (kl_le16(b + 6) != sizeof(rec) || len != sizeof(rec))
+		return kl_fail(err, -EBADMSG, "timeline record says %u bytes, is %zu, should be %zu", kl_le16(b + 6), len,
+			       sizeof(rec));
+	memcpy(&rec, b, sizeof(rec));
+	want = kl_le32(b + offsetof(struct kl_tl_record, crc32));
+	rec.crc32 = 0;
+	/* the purgatory's kl_crc32() is zlib's CRC-32 (IEEE) */
+	if ((uint32_t)crc32(0L, (const Bytef *)&rec, sizeof(rec)) != want)
+		return kl_fail(err, -EBADMSG, "timeline record damaged (CRC-32 mismatch)");
+	t.stamped = kl_le32(b + offsetof(struct kl_tl_record, stamped));
+	t.check = (enum kl_tl_check)kl_le32(b + offsetof(struct kl_tl_record, check));
+	t.checked_bytes = kl_le64(b + offsetof(struct kl_tl_record, checked_bytes));
+	if (t.check >= KL_TL_CHECK_MAX)
+		return kl_fail(err, -EBADMSG, "timeline record names an unknown check (%u)", (unsigned)t.check);
+	if (t.stamped & ~((1U << KL_TL_STAMPS_MAX) - 1))
+		return kl_fail(err, -EBADMSG, "timeline record has stamps this reader does not know (0x%x)", t.stamped);
+	for (i = 0; i < KL_TL_STAMPS_MAX; i++) {
+		t.stamp[i] = kl_le64(b + offsetof(struct kl_tl_record, stamp) + 8 * i);
+		if (!(t.stamped & (1U << i)))
+			continue;
+		/* taken in this order on one CPU, whose TSC only moves forward */
+		if (last && t.stamp[i] < last)
+			return kl_fail(err, -EBADMSG, "timeline record's stamps go backwards (stamp %zu)", i);
+		last = t.stamp[i];
+	}
+	*ret = t;
+	return 0;
+}
+
+int64_t kl_tsc_to_ns(const struct kl_tsc_clock *c, uint64_t tsc)
+{
+	unsigned __int128 scaled = ((unsigned __int128)tsc * c->time_mult) >> (c->time_shift & 127);
+
+	/* time_zero is the clock at TSC 0, usually "negative": wrap-around
+	 * arithmetic, as the kernel's own userspace example does */
+	return (int64_t)(c->time_zero + (uint64_t)scaled);
+}
+
+int kl_kmsg_parse(const char *rec, size_t len, uint64_t *ret_usec, const char **ret_text, size_t *ret_text_len)
+{
+	const char *semi = memchr(rec, ';', len), *p = rec, *end, *nl;
+	uint64_t usec = 0;
+	int field;
+
+	if (!semi)
+		return -EBADMSG;
+	/* PRI, SEQ, USEC: the third comma-separated field */
+	for (field = 0; field < 2; field++) {
+		p = memchr(p, ',', (size_t)(semi - p));
+		if (!p)
+			return -EBADMSG;
+		p++;
+	}
+	end = memchr(p, ',', (size_t)(semi - p));
+	if (!end)
+		end = semi;
+	if (p == end)
+		return -EBADMSG;
+	for (; p < end; p++) {
+		if (*p < '0' || *p > '9' || usec > (UINT64_MAX - 9) / 10)
+			return -EBADMSG;
+		usec = usec * 10 + (uint64_t)(*p - '0');
+	}
+	semi++;
+	nl = memchr(semi, '\n', len - (size_t)(semi - rec));
+	*ret_usec = usec;
+	*ret_text = semi;
+	*ret_text_len = nl ? (size_t)(nl - semi) : len - (size_t)(semi - rec);
+	return 0;
+}

@@ -1,0 +1,48 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Reading an update's timeline in the new kernel: the record the
+ * purgatory stamped (purgatory/timeline.h), the TSC turned into the
+ * kernel's own clock, and the marks of the kernel's log.  Pure: callers
+ * bring the bytes.
+ */
+#ifndef KL_TIMELINE_H
+#define KL_TIMELINE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "lib/base/err.h"
+#include "purgatory/timeline.h"
+
+struct kl_timeline {
+	uint32_t stamped; /* bit n: stamp[n] is there */
+	enum kl_tl_check check;
+	uint64_t checked_bytes;
+	uint64_t stamp[KL_TL_STAMPS_MAX];
+};
+
+/* Decode and check a record (magic, version, size, CRC-32, known check,
+ * stamps in order).  A damaged record is an error, never a timeline. */
+int kl_timeline_decode(const void *buf, size_t len, struct kl_timeline *ret, struct kl_err *err);
+
+/* The kernel's TSC-to-clock conversion, as the perf mmap page publishes
+ * it (struct perf_event_mmap_page: time_zero, time_mult, time_shift, when
+ * cap_user_time_zero): clock_ns = time_zero + tsc * time_mult >> time_shift,
+ * the clock being the one printk stamps the log with (local_clock()). */
+struct kl_tsc_clock {
+	uint64_t time_zero;
+	uint32_t time_mult;
+	uint16_t time_shift;
+};
+
+/* tsc on that clock, in nanoseconds; negative before its zero (the
+ * purgatory runs before the new kernel's clock starts).  Exact for any
+ * 64-bit tsc (a 128-bit product). */
+int64_t kl_tsc_to_ns(const struct kl_tsc_clock *c, uint64_t tsc);
+
+/* One record of /dev/kmsg ("PRI,SEQ,USEC,FLAGS;TEXT\n..."): its time in
+ * microseconds and its text (up to the newline, not NUL-terminated). */
+int kl_kmsg_parse(const char *rec, size_t len, uint64_t *ret_usec, const char **ret_text, size_t *ret_text_len);
+
+#endif

@@ -1,0 +1,140 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* The timeline record's decoder (what the purgatory stamped), the TSC to
+ * kernel clock arithmetic of the perf mmap page, and the /dev/kmsg record
+ * parser. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <zlib.h>
+
+#include "fixture.h"
+#include "lib/base/util.h"
+#include "lib/timeline/timeline.h"
+
+/* A record as the loader lays it out and the purgatory stamps it. */
+static void make_record(uint8_t out[sizeof(struct kl_tl_record)], uint32_t stamped, const uint64_t *stamps,
+			uint32_t check, uint64_t checked)
+{
+	size_t i;
+
+	memset(out, 0, sizeof(struct kl_tl_record));
+	kl_put_le32(out, KL_TL_MAGIC);
+	kl_put_le16(out + 4, KL_TL_VERSION);
+	kl_put_le16(out + 6, sizeof(struct kl_tl_record));
+	kl_put_le32(out + 8, stamped);
+	kl_put_le32(out + 16, check);
+	kl_put_le64(out + 24, checked);
+	for (i = 0; i < KL_TL_STAMPS_MAX; i++)
+		kl_put_le64(out + 32 + 8 * i, stamps[i]);
+	kl_put_le32(out + 12, (uint32_t)crc32(0L, out, sizeof(struct kl_tl_record)));
+}
+
+static const uint64_t stamps[KL_TL_STAMPS_MAX] = { 1000000, 4000000, 4000100 };
+#define ALL3 ((1U << KL_TL_PURG_START) | (1U << KL_TL_PURG_CHECKED) | (1U << KL_TL_PURG_JUMP))
+
+static void decodes_a_stamped_record(void **state)
+{
+	uint8_t r[sizeof(struct kl_tl_record)];
+	struct kl_timeline t;
+
+	(void)state;
+	make_record(r, ALL3, stamps, KL_TL_CHECK_CRC32C, 98u << 20);
+	assert_int_equal(kl_timeline_decode(r, sizeof(r), &t, NULL), 0);
+	assert_int_equal(t.stamped, ALL3);
+	assert_int_equal(t.check, KL_TL_CHECK_CRC32C);
+	assert_int_equal(t.checked_bytes, 98u << 20);
+	assert_int_equal(t.stamp[KL_TL_PURG_START], 1000000);
+	assert_int_equal(t.stamp[KL_TL_PURG_JUMP], 4000100);
+	/* laid out but never stamped (the purgatory did not run): valid, empty */
+	make_record(r, 0, (const uint64_t[KL_TL_STAMPS_MAX]){ 0 }, KL_TL_CHECK_NONE, 0);
+	assert_int_equal(kl_timeline_decode(r, sizeof(r), &t, NULL), 0);
+	assert_int_equal(t.stamped, 0);
+}
+
+/* Every damage is refused with a reason; a damaged record is never a
+ * timeline. */
+static void refuses_damage(void **state)
+{
+	static const uint64_t back[KL_TL_STAMPS_MAX] = { 5000, 4000, 6000 };
+	uint8_t r[sizeof(struct kl_tl_record)], big[sizeof(r) + 8];
+	struct kl_timeline t;
+	struct kl_err err = { { 0 } };
+
+	(void)state;
+	make_record(r, ALL3, stamps, KL_TL_CHECK_SHA256, 1);
+	r[40] ^= 1; /* a stamp changed after the checksum */
+	assert_int_equal(kl_timeline_decode(r, sizeof(r), &t, &err), -EBADMSG);
+	assert_non_null(strstr(err.msg, "CRC-32 mismatch"));
+	make_record(r, ALL3, stamps, KL_TL_CHECK_SHA256, 1);
+	assert_int_equal(kl_timeline_decode(r, sizeof(r) - 1, &t, NULL), -EBADMSG);
+	memcpy(big, r, sizeof(r));
+	memset(big + sizeof(r), 0, 8);
+	assert_int_equal(kl_timeline_decode(big, sizeof(big), &t, NULL), -EBADMSG);
+	r[0] ^= 0xff;
+	assert_int_equal(kl_timeline_decode(r, sizeof(r), &t, NULL), -EBADMSG);
+	make_record(r, ALL3, stamps, KL_TL_CHECK_SHA256, 1);
+	kl_put_le16(r + 4, KL_TL_VERSION + 1);
+	assert_int_equal(kl_timeline_decode(r, sizeof(r), &t, NULL), -EPROTONOSUPPORT);
+	make_record(r, ALL3, stamps, KL_TL_CHECK_MAX, 1);
+	assert_int_equal(kl_timeline_decode(r, sizeof(r), &t, NULL), -EBADMSG);
+	make_record(r, ALL3 | 1U << KL_TL_STAMPS_MAX, stamps, KL_TL_CHECK_SHA256, 1);
+	assert_int_equal(kl_timeline_decode(r, sizeof(r), &t, NULL), -EBADMSG);
+	memset(&err, 0, sizeof(err));
+	make_record(r, ALL3, back, KL_TL_CHECK_SHA256, 1);
+	assert_int_equal(kl_timeline_decode(r, sizeof(r), &t, &err), -EBADMSG);
+	assert_non_null(strstr(err.msg, "backwards"));
+}
+
+static void tsc_to_kernel_clock(void **state)
+{
+	/* 3 GHz: a third of a nanosecond a tick, 2^32 / 3 at shift 32 */
+	struct kl_tsc_clock c = { .time_zero = (uint64_t)-2000000000LL, .time_mult = 1431655765u, .time_shift = 32 };
+	/* mult 2^10 at shift 10: ns = tsc + zero, exactly, for any tsc */
+	struct kl_tsc_clock one = { .time_zero = 5, .time_mult = 1024, .time_shift = 10 };
+
+	(void)state;
+	/* 6e9 ticks = 2 s after TSC 0, where the clock read -2 s: zero,
+	 * to within the rounding of mult (2^32 / 3 is not exact) */
+	assert_true(llabs(kl_tsc_to_ns(&c, 6000000000ULL)) <= 2);
+	/* before the clock's zero: negative */
+	assert_true(kl_tsc_to_ns(&c, 3000000000ULL) < -999999990LL && kl_tsc_to_ns(&c, 3000000000ULL) > -1000000010LL);
+	/* no overflow where tsc * mult needs more than 64 bits */
+	assert_int_equal(kl_tsc_to_ns(&one, 0x7fffffffffff0000ULL), (int64_t)0x7fffffffffff0005ULL);
+	assert_int_equal(kl_tsc_to_ns(&one, 1ULL << 62), (int64_t)((1ULL << 62) + 5));
+	/* a year of a 3 GHz TSC (~9.5e16 ticks): about 3.2e16 ns, exact to mult's rounding */
+	assert_true(llabs(kl_tsc_to_ns(&c, 94608000000000000ULL) - (31536000000000000LL - 2000000000LL)) < 100000000LL);
+}
+
+static void kmsg_records(void **state)
+{
+	static const char a[] = "6,412,5198635,-;Run /init as init process\n";
+	static const char b[] = "4,1,0,c,more;no newline";
+	uint64_t us = 0;
+	const char *text;
+	size_t n;
+
+	(void)state;
+	assert_int_equal(kl_kmsg_parse(a, strlen(a), &us, &text, &n), 0);
+	assert_int_equal(us, 5198635);
+	assert_int_equal(n, strlen("Run /init as init process"));
+	assert_memory_equal(text, "Run /init as init process", n);
+	assert_int_equal(kl_kmsg_parse(b, strlen(b), &us, &text, &n), 0);
+	assert_int_equal(us, 0);
+	assert_memory_equal(text, "no newline", n);
+	assert_int_equal(kl_kmsg_parse("6,412;x", 7, &us, &text, &n), -EBADMSG);
+	assert_int_equal(kl_kmsg_parse("6,412,,-;x", 10, &us, &text, &n), -EBADMSG);
+	assert_int_equal(kl_kmsg_parse("6,412,12a,-;x", 13, &us, &text, &n), -EBADMSG);
+	assert_int_equal(kl_kmsg_parse("6,4,99999999999999999999,-;x", 28, &us, &text, &n), -EBADMSG);
+	assert_int_equal(kl_kmsg_parse("no semicolon", 12, &us, &text, &n), -EBADMSG);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(decodes_a_stamped_record),
+		cmocka_unit_test(refuses_damage),
+		cmocka_unit_test(tsc_to_kernel_clock),
+		cmocka_unit_test(kmsg_records),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
