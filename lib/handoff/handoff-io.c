@@ -53,31 +53,36 @@ static DIR *open_nodes(const char *root)
 	return opendir(dir);
 }
 
-int kl_ho_table_read(const char *root, struct kl_handoff *ret, void **ret_buf, struct kl_err *err)
+int kl_setup_data_read(const char *root, uint32_t type, size_t max, char **ret, size_t *ret_len, struct kl_err *err)
 {
 	_cleanup_(closedirp) DIR *d = open_nodes(root);
 	struct dirent *de;
 
 	if (!d)
 		return kl_fail(err, -ENOENT, "this kernel shows no setup_data (no %s)", SETUP_DATA_DIR);
-	while ((de = readdir(d))) {
-		_cleanup_free_ char *data = NULL;
-		size_t len = 0;
-		int r;
+	while ((de = readdir(d)))
+		if (de->d_name[0] != '.' && node_type(root, de->d_name) == type)
+			return node_data(root, de->d_name, max, ret, ret_len, err);
+	return kl_fail(err, -ENOENT, "no setup_data node of type 0x%x", type);
+}
 
-		if (de->d_name[0] == '.' || node_type(root, de->d_name) != KL_HO_SETUP_TYPE)
-			continue;
-		r = node_data(root, de->d_name, KL_HO_MAX_SIZE, &data, &len, err);
-		if (r < 0)
-			return r;
-		r = kl_handoff_decode(data, len, ret, err);
-		if (r < 0)
-			return r;
-		*ret_buf = TAKE_PTR(data);
-		return 0;
-	}
-	return kl_fail(err, -ENOENT, "this kernel received no handoff table (no setup_data node of type 0x%x)",
-		       KL_HO_SETUP_TYPE);
+int kl_ho_table_read(const char *root, struct kl_handoff *ret, void **ret_buf, struct kl_err *err)
+{
+	_cleanup_free_ char *data = NULL;
+	struct kl_err inner = { { 0 } };
+	size_t len = 0;
+	int r;
+
+	r = kl_setup_data_read(root, KL_HO_SETUP_TYPE, KL_HO_MAX_SIZE, &data, &len, &inner);
+	if (r == -ENOENT)
+		return kl_fail(err, r, "this kernel received no handoff table (%s)", inner.msg);
+	if (r < 0)
+		return kl_fail(err, r, "%s", inner.msg);
+	r = kl_handoff_decode(data, len, ret, err);
+	if (r < 0)
+		return r;
+	*ret_buf = TAKE_PTR(data);
+	return 0;
 }
 
 int kl_ho_region_path(const char *root, uint64_t start, uint64_t size, char *ret_path, size_t path_len,

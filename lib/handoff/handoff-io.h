@@ -16,6 +16,11 @@
 #include "lib/base/err.h"
 #include "lib/handoff/handoff.h"
 
+/* The bytes of the first setup_data node of this type
+ * (/sys/kernel/boot_params/setup_data/N), at most max of them: -ENOENT
+ * when there is none. */
+int kl_setup_data_read(const char *root, uint32_t type, size_t max, char **ret, size_t *ret_len, struct kl_err *err);
+
 /* The table this kernel received.  -ENOENT when there is none; other
  * errors when it cannot be read or does not decode.  *ret_buf holds the
  * bytes the decoded entries point into. */
