@@ -18,6 +18,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "cmd/kexec-handoff/timeline.h"
 #include "lib/base/json.h"
 #include "lib/base/log.h"
 #include "lib/base/util.h"
@@ -42,18 +43,23 @@ static void usage(FILE *f)
 	      "                     a device at an offset (/dev/mem)\n"
 	      "  get NAME [-o FILE] write a blob's bytes (stdout by default), only when its\n"
 	      "                     digest matches\n"
+	      "  timeline [--json]  the update's marks in ms since the purgatory started: its\n"
+	      "                     TSC stamps on this kernel's clock, then this kernel's log\n"
 	      "\n"
 	      "Options:\n"
 	      "  -o, --output=FILE  for get: a regular file (created 0600), never through a\n"
 	      "                     symlink, never a FIFO or a device\n"
-	      "      --root=DIR     read /sys below DIR (testing)\n"
+	      "      --root=DIR     read /sys and /dev/kmsg below DIR (testing)\n"
+	      "      --tsc-clock=ZERO:MULT:SHIFT  for timeline: this TSC conversion instead of\n"
+	      "                     the perf page's (testing)\n"
 	      "  -h, --help\n"
 	      "  -v, --version\n"
 	      "\n"
 	      "\n"
 	      "Exit status: 0 success; 1 usage error, damaged table or digest mismatch, no\n"
 	      "such record, failed write;\n"
-	      "2 no table (this kernel was not started by kexec-live with a handoff table).\n",
+	      "2 no table (this kernel was not started by kexec-live with a handoff table),\n"
+	      "for timeline: no timeline record (not started through kexec-live's purgatory).\n",
 	      f);
 }
 
@@ -165,6 +171,7 @@ static int write_output(const char *path, const void *bytes, size_t len)
 struct ho_args {
 	const char *name; /* path and get: the record */
 	const char *output;
+	const char *tsc_clock;
 	bool json;
 };
 
@@ -285,10 +292,17 @@ static int cmd_get(const struct kl_handoff *t, const struct ho_args *a)
 	return write_output(a->output, mem, len);
 }
 
+static int cmd_timeline(const struct kl_handoff *t, const struct ho_args *a)
+{
+	(void)t;
+	return kl_cmd_timeline(root, a->json, a->tsc_clock);
+}
+
 struct ho_command {
 	const char *name;
 	bool takes_name; /* one NAME argument; else none */
 	bool json_ok, output_ok;
+	bool no_table; /* reads no handoff table */
 	int (*run)(const struct kl_handoff *t, const struct ho_args *a);
 };
 
@@ -297,6 +311,7 @@ static const struct ho_command commands[] = {
 	{ .name = "verify", .run = cmd_verify },
 	{ .name = "path", .takes_name = true, .run = cmd_path },
 	{ .name = "get", .takes_name = true, .output_ok = true, .run = cmd_get },
+	{ .name = "timeline", .json_ok = true, .no_table = true, .run = cmd_timeline },
 };
 
 /* The command and its arguments, checked against what it takes: NULL
@@ -325,7 +340,11 @@ static const struct ho_command *pick_command(int argc, char **argv, struct ho_ar
 		return NULL;
 	}
 	if ((a->json && !cmd->json_ok) || (a->output && !cmd->output_ok)) {
-		say("%s goes with %s only", a->json ? "--json" : "-o", a->json ? "list" : "get");
+		say("%s goes with %s only", a->json ? "--json" : "-o", a->json ? "list and timeline" : "get");
+		return NULL;
+	}
+	if (a->tsc_clock && cmd->run != cmd_timeline) {
+		say("--tsc-clock goes with timeline only");
 		return NULL;
 	}
 	a->name = nargs ? argv[optind] : NULL;
@@ -336,7 +355,8 @@ int main(int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "json", no_argument, NULL, 'j' }, { "output", required_argument, NULL, 'o' },
-		{ "root", required_argument, NULL, 'R' }, { "help", no_argument, NULL, 'h' },
+		{ "root", required_argument, NULL, 'R' }, { "tsc-clock", required_argument, NULL, 'T' },
+		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'v' }, { NULL, 0, NULL, 0 },
 	};
 	const struct ho_command *cmd;
@@ -350,6 +370,7 @@ int main(int argc, char **argv)
 		case 'j': a.json = true; break;
 		case 'o': a.output = optarg; break;
 		case 'R': root = optarg; break;
+		case 'T': a.tsc_clock = optarg; break;
 		case 'h':
 			usage(stdout);
 			return kl_exit_code("kexec-handoff", 0, 1);
@@ -366,7 +387,7 @@ int main(int argc, char **argv)
 	cmd = pick_command(argc, argv, &a);
 	if (!cmd)
 		return 1;
-	r = load_table(&t, &buf);
+	r = cmd->no_table ? 0 : load_table(&t, &buf);
 	if (r)
 		return r;
 	r = cmd->run(&t, &a);
