@@ -17,6 +17,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/syscall.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "cmd/kexec-handoff/timeline.h"
@@ -107,6 +108,8 @@ static const struct {
 struct marks {
 	bool have[KL_ARRAY_SIZE(log_marks)];
 	uint64_t usec[KL_ARRAY_SIZE(log_marks)];
+	double mhz;   /* the TSC's rate, from the kernel's calibration lines */
+	int mhz_kind; /* 2 refined, 1 detected, 0 none */
 };
 
 /* A log record: the first of a mark's lines sets it. */
@@ -115,12 +118,19 @@ static void take_mark(struct marks *m, const char *rec, size_t len)
 	const char *text;
 	uint64_t us;
 	size_t n, i;
+	double mhz;
+	int kind;
 
 	if (kl_kmsg_parse(rec, len, &us, &text, &n) < 0)
 		return;
+	kind = kl_tsc_mhz_from_log(text, n, &mhz);
+	if (kind > m->mhz_kind) {
+		m->mhz = mhz;
+		m->mhz_kind = kind;
+	}
 	for (i = 0; i < KL_ARRAY_SIZE(log_marks); i++)
 		if (!m->have[i] && n >= strlen(log_marks[i].prefix) &&
-		    !memcmp(text, log_marks[i].prefix, strlen(log_marks[i].prefix))) {
+		    memcmp(text, log_marks[i].prefix, strlen(log_marks[i].prefix)) == 0) {
 			m->have[i] = true;
 			m->usec[i] = us;
 		}
@@ -172,8 +182,17 @@ struct mark {
 	double ms;
 };
 
-static void print_marks(const struct mark *v, size_t n, bool json, const char *clock, const struct kl_timeline *t)
+/* What put the TSC on the kernel's clock: a name for --json, words for
+ * people. */
+struct clock_desc {
+	const char *id;
+	char text[200];
+};
+
+static void print_marks(const struct mark *v, size_t n, bool json, const struct clock_desc *cd,
+			const struct kl_timeline *t)
 {
+	const char *clock = json ? cd->id : cd->text;
 	size_t i;
 
 	if (json) {
@@ -195,6 +214,37 @@ static void print_marks(const struct mark *v, size_t n, bool json, const char *c
 	}
 }
 
+static inline uint64_t rdtsc(void)
+{
+	uint32_t lo, hi;
+
+	__asm__ __volatile__("rdtsc" : "=a"(lo), "=d"(hi));
+	return (uint64_t)hi << 32 | lo;
+}
+
+/* No exact conversion: the TSC's rate from the kernel's calibration, and
+ * the TSC read beside CLOCK_MONOTONIC, taken as the log's clock (both
+ * start at boot; they part by at most the few milliseconds between the
+ * two clocks' start). */
+static int calibrated_clock(const struct marks *m, struct kl_tsc_clock *ret, struct clock_desc *cd)
+{
+	struct timespec ts;
+	uint64_t tsc;
+
+	if (!m->mhz_kind)
+		return -ENOENT;
+	if (clock_gettime(CLOCK_MONOTONIC, &ts) < 0)
+		return -errno;
+	tsc = rdtsc();
+	if (kl_tsc_clock_from_rate(m->mhz, tsc, (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec, ret) < 0)
+		return -ERANGE;
+	cd->id = "calibration";
+	snprintf(cd->text, sizeof(cd->text),
+		 "the kernel's %s TSC rate, %.3f MHz, and CLOCK_MONOTONIC: approximate (an unstable TSC, no exact conversion)",
+		 m->mhz_kind == 2 ? "refined" : "detected", m->mhz);
+	return 0;
+}
+
 int kl_cmd_timeline(const char *root, bool json, const char *tsc_clock)
 {
 	static const char *const stamp_names[] = { "purgatory_start", "purgatory_checked", "kernel_entry" };
@@ -205,6 +255,7 @@ int kl_cmd_timeline(const char *root, bool json, const char *tsc_clock)
 	struct marks lm = { { 0 } };
 	struct mark v[KL_ARRAY_SIZE(stamp_names) + 1 + KL_ARRAY_SIZE(log_marks)];
 	const char *why = NULL;
+	struct clock_desc cd = { .id = "perf", .text = "perf time_zero/mult/shift, exact" };
 	size_t len = 0, n = 0, i;
 	int64_t t0;
 	int r;
@@ -224,13 +275,16 @@ int kl_cmd_timeline(const char *root, bool json, const char *tsc_clock)
 		say("the timeline record was never stamped (the purgatory did not run to the jump)");
 		return 1;
 	}
+	read_log(root, &lm);
 	if (tsc_clock) {
 		if (given_clock(tsc_clock, &c) < 0) {
 			say("--tsc-clock=%s: want ZERO:MULT:SHIFT", tsc_clock);
 			return 1;
 		}
-	} else if (perf_clock(&c, &why) < 0) {
-		say("cannot put the TSC on the kernel's clock: %s", why);
+		cd.id = "given";
+		snprintf(cd.text, sizeof(cd.text), "given (--tsc-clock)");
+	} else if (perf_clock(&c, &why) < 0 && calibrated_clock(&lm, &c, &cd) < 0) {
+		say("cannot put the TSC on the kernel's clock: %s, and its log gives no TSC calibration", why);
 		return 1;
 	}
 	t0 = kl_tsc_to_ns(&c, t.stamp[KL_TL_PURG_START]);
@@ -239,10 +293,9 @@ int kl_cmd_timeline(const char *root, bool json, const char *tsc_clock)
 			v[n++] = (struct mark){ stamp_names[i], (double)(kl_tsc_to_ns(&c, t.stamp[i]) - t0) / 1e6 };
 	/* the kernel's clock reads 0 here; its log is stamped from it */
 	v[n++] = (struct mark){ "clock_zero", (double)-t0 / 1e6 };
-	read_log(root, &lm);
 	for (i = 0; i < KL_ARRAY_SIZE(log_marks); i++)
 		if (lm.have[i])
 			v[n++] = (struct mark){ log_marks[i].mark, ((double)lm.usec[i] * 1e3 - (double)t0) / 1e6 };
-	print_marks(v, n, json, tsc_clock ? "given (--tsc-clock)" : "perf time_zero/mult/shift, exact", &t);
+	print_marks(v, n, json, &cd, &t);
 	return 0;
 }

@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
+#include <stdlib.h>
 #include <string.h>
 #include <zlib.h>
 
@@ -88,5 +89,51 @@ int kl_kmsg_parse(const char *rec, size_t len, uint64_t *ret_usec, const char **
 	*ret_usec = usec;
 	*ret_text = semi;
 	*ret_text_len = nl ? (size_t)(nl - semi) : len - (size_t)(semi - rec);
+	return 0;
+}
+
+int kl_tsc_clock_from_rate(double mhz, uint64_t tsc_now, uint64_t ns_now, struct kl_tsc_clock *ret)
+{
+	struct kl_tsc_clock c = { .time_shift = 32 };
+	double mult;
+
+	if (!(mhz >= 1.0 && mhz <= 1e6))
+		return -ERANGE;
+	/* ns per tick, 1000 / mhz, as a 32-bit fraction: the largest shift
+	 * whose mult still fits */
+	for (mult = 1000.0 / mhz * 4294967296.0; mult >= 4294967296.0 && c.time_shift; mult /= 2)
+		c.time_shift--;
+	c.time_mult = (uint32_t)(mult + 0.5);
+	c.time_zero = 0;
+	c.time_zero = ns_now - (uint64_t)kl_tsc_to_ns(&c, tsc_now);
+	*ret = c;
+	return 0;
+}
+
+/* The number before " MHz" after prefix, when text starts with prefix. */
+static bool mhz_after(const char *text, size_t len, const char *prefix, double *ret)
+{
+	size_t n = strlen(prefix), i;
+	char num[32];
+
+	if (len < n || memcmp(text, prefix, n) != 0)
+		return false;
+	for (i = 0; n + i < len && i < sizeof(num) - 1 && ((text[n + i] >= '0' && text[n + i] <= '9') ||
+							  text[n + i] == '.');
+	     i++)
+		num[i] = text[n + i];
+	num[i] = 0;
+	if (!i || len - n - i < 4 || memcmp(text + n + i, " MHz", 4) != 0)
+		return false;
+	*ret = strtod(num, NULL);
+	return *ret > 0;
+}
+
+int kl_tsc_mhz_from_log(const char *text, size_t len, double *ret_mhz)
+{
+	if (mhz_after(text, len, "tsc: Refined TSC clocksource calibration: ", ret_mhz))
+		return 2;
+	if (mhz_after(text, len, "tsc: Detected ", ret_mhz))
+		return 1;
 	return 0;
 }

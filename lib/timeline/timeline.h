@@ -41,6 +41,17 @@ struct kl_tsc_clock {
  * 64-bit tsc (a 128-bit product). */
 int64_t kl_tsc_to_ns(const struct kl_tsc_clock *c, uint64_t tsc);
 
+/* Where the kernel offers no exact conversion (an unstable TSC): one
+ * from the TSC's rate in MHz (the kernel's calibration, from its log)
+ * and a TSC reading taken together with the clock's (ns_now).  As exact
+ * as the rate: an error of e in it is e of the time since ns_now. */
+int kl_tsc_clock_from_rate(double mhz, uint64_t tsc_now, uint64_t ns_now, struct kl_tsc_clock *ret);
+
+/* The TSC rate a kernel log line gives ("tsc: Refined TSC clocksource
+ * calibration: 2294.684 MHz", "tsc: Detected 2294.608 MHz processor"):
+ * 2 refined, 1 detected, 0 neither. */
+int kl_tsc_mhz_from_log(const char *text, size_t len, double *ret_mhz);
+
 /* One record of /dev/kmsg ("PRI,SEQ,USEC,FLAGS;TEXT\n..."): its time in
  * microseconds and its text (up to the newline, not NUL-terminated). */
 int kl_kmsg_parse(const char *rec, size_t len, uint64_t *ret_usec, const char **ret_text, size_t *ret_text_len);

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The timeline record (/sys/kernel/boot_params/setup_data/N/data of type
- * KLTL) and /dev/kmsg records: whatever the bytes, a decode fails with a
- * reason or yields a record whose stamps are known and in order; a kmsg
- * record's text lies inside the bytes. */
+ * KLTL), /dev/kmsg records and the kernel's TSC calibration lines:
+ * whatever the bytes, a decode fails with a reason or yields a record
+ * whose stamps are known and in order; a kmsg record's text lies inside
+ * the bytes; a calibration line gives a positive rate or none. */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,6 +18,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct kl_timeline t;
 	const char *text;
 	uint64_t us, last = 0;
+	double mhz = 0;
 	size_t n, i;
 
 	if (kl_timeline_decode(data, size, &t, &err) < 0) {
@@ -35,6 +37,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	if (kl_kmsg_parse((const char *)data, size, &us, &text, &n) == 0 &&
 	    (text < (const char *)data || text + n > (const char *)data + size || memchr(text, '\n', n)))
+		abort();
+	/* the kernel's calibration lines: a rate, positive, or none */
+	if (kl_tsc_mhz_from_log((const char *)data, size, &mhz) && !(mhz > 0))
 		abort();
 	return 0;
 }

@@ -105,6 +105,35 @@ static void tsc_to_kernel_clock(void **state)
 	assert_true(llabs(kl_tsc_to_ns(&c, 94608000000000000ULL) - (31536000000000000LL - 2000000000LL)) < 100000000LL);
 }
 
+/* No exact conversion: one from the calibrated rate and a TSC reading
+ * taken beside the clock's. */
+static void clock_from_rate(void **state)
+{
+	struct kl_tsc_clock c;
+	double mhz = 0;
+
+	(void)state;
+	/* 2294.608 MHz; at TSC 10e9 the clock read 5 s */
+	assert_int_equal(kl_tsc_clock_from_rate(2294.608, 10000000000ULL, 5000000000ULL, &c), 0);
+	assert_true(llabs(kl_tsc_to_ns(&c, 10000000000ULL) - 5000000000LL) <= 1);
+	/* 2294.608e6 ticks earlier: one second earlier, to a nanosecond or so */
+	assert_true(llabs(kl_tsc_to_ns(&c, 10000000000ULL - 2294608000ULL) - 4000000000LL) <= 2);
+	/* below 1 GHz a tick is more than a nanosecond: mult still fits */
+	assert_int_equal(kl_tsc_clock_from_rate(500.0, 1000, 0, &c), 0);
+	assert_true(llabs(kl_tsc_to_ns(&c, 1000 + 500000000ULL) - 1000000000LL) <= 2);
+	assert_int_equal(kl_tsc_clock_from_rate(0.0, 1, 1, &c), -ERANGE);
+	assert_int_equal(kl_tsc_clock_from_rate(-5.0, 1, 1, &c), -ERANGE);
+	/* the rate from the kernel's calibration lines */
+	assert_int_equal(kl_tsc_mhz_from_log("tsc: Detected 2294.608 MHz processor", 36, &mhz), 1);
+	assert_true(mhz > 2294.607 && mhz < 2294.609);
+	assert_int_equal(kl_tsc_mhz_from_log("tsc: Refined TSC clocksource calibration: 2294.684 MHz", 54, &mhz), 2);
+	assert_true(mhz > 2294.683 && mhz < 2294.685);
+	assert_int_equal(kl_tsc_mhz_from_log("tsc: Detected MHz processor", 27, &mhz), 0);
+	assert_int_equal(kl_tsc_mhz_from_log("tsc: Detected 2294.608 GHz", 26, &mhz), 0);
+	assert_int_equal(kl_tsc_mhz_from_log("tsc: Detected 2294", 18, &mhz), 0);
+	assert_int_equal(kl_tsc_mhz_from_log("Memory: 260916K", 15, &mhz), 0);
+}
+
 static void kmsg_records(void **state)
 {
 	static const char a[] = "6,412,5198635,-;Run /init as init process\n";
@@ -134,6 +163,7 @@ int main(void)
 		cmocka_unit_test(decodes_a_stamped_record),
 		cmocka_unit_test(refuses_damage),
 		cmocka_unit_test(tsc_to_kernel_clock),
+		cmocka_unit_test(clock_from_rate),
 		cmocka_unit_test(kmsg_records),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
