@@ -4,7 +4,7 @@
  * measured them.  The purgatory's TSC stamps (purgatory/timeline.h), put
  * on the new kernel's clock through the perf mmap page's TSC conversion,
  * and the kernel's own marks from its log, all in milliseconds since the
- * purgatory started.  See kexec-handoff(8), TIMELINE.
+ * purgatory started.  See kexec-handoff(8).
  */
 #include "config.h"
 
@@ -25,7 +25,6 @@
 #include "lib/base/number.h"
 #include "lib/base/util.h"
 #include "lib/handoff/handoff-io.h"
-#include "lib/sys/fileio.h"
 #include "lib/timeline/timeline.h"
 
 #define say(...) kl_msg("kexec-handoff", __VA_ARGS__)
@@ -49,11 +48,14 @@ static int perf_clock(struct kl_tsc_clock *ret, const char **ret_why)
 		return -errno;
 	}
 	pc = mmap(NULL, (size_t)page, PROT_READ, MAP_SHARED, fd, 0);
-	close(fd);
 	if (pc == MAP_FAILED) {
+		int e = errno;
+
+		close(fd);
 		*ret_why = "the perf page cannot be mapped";
-		return -errno;
+		return -e;
 	}
+	close(fd); /* the mapping stays */
 	/* the page's seqlock: retry while the kernel updates it */
 	do {
 		seq = pc->lock;
@@ -171,10 +173,15 @@ static void read_log(const char *root, struct marks *m)
 	close(fd);
 }
 
-static const char *check_name(enum kl_tl_check c)
-{
-	return c == KL_TL_CHECK_SHA256 ? "SHA-256" : c == KL_TL_CHECK_CRC32C ? "CRC-32C" : "none";
-}
+/* The purgatory's checks: the name --json gives, the one people read.
+ * (The decoder refuses unknown ones.) */
+static const struct {
+	const char *id, *name;
+} checks[KL_TL_CHECK_MAX] = {
+	[KL_TL_CHECK_NONE] = { "none", "none" },
+	[KL_TL_CHECK_SHA256] = { "sha256", "SHA-256" },
+	[KL_TL_CHECK_CRC32C] = { "crc32c", "CRC-32C" },
+};
 
 /* One mark: its name and milliseconds since the purgatory started. */
 struct mark {
@@ -197,8 +204,7 @@ static void print_marks(const struct mark *v, size_t n, bool json, const struct 
 
 	if (json) {
 		printf("{\"clock\": \"%s\", \"check\": \"%s\", \"checked_bytes\": %" PRIu64 ", \"marks\": {", clock,
-		       t->check == KL_TL_CHECK_SHA256 ? "sha256" : t->check == KL_TL_CHECK_CRC32C ? "crc32c" : "none",
-		       t->checked_bytes);
+		       checks[t->check].id, t->checked_bytes);
 		for (i = 0; i < n; i++)
 			printf("%s\"%s\": %.3f", i ? ", " : "", v[i].name, v[i].ms);
 		printf("}}\n");
@@ -209,7 +215,7 @@ static void print_marks(const struct mark *v, size_t n, bool json, const struct 
 	for (i = 0; i < n; i++) {
 		printf("  %-20s %12.3f %12.3f", v[i].name, v[i].ms, i ? v[i].ms - v[i - 1].ms : 0.0);
 		if (!strcmp(v[i].name, "purgatory_checked"))
-			printf("   %s of %.1f MiB", check_name(t->check), (double)t->checked_bytes / (1 << 20));
+			printf("   %s of %.1f MiB", checks[t->check].name, (double)t->checked_bytes / (1 << 20));
 		printf("\n");
 	}
 }
