@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 #include <zlib.h>
@@ -11,8 +12,10 @@ int kl_timeline_decode(const void *buf, size_t len, struct kl_timeline *ret, str
 	const uint8_t *b = buf;
 	struct kl_tl_record rec;
 	struct kl_timeline t = { 0 };
+	uint64_t last = 0;
+	bool seen = false;
 	uint32_t want;
-	size_t i, last = 0;
+	size_t i;
 
 	if (len < sizeof(rec))
 		return kl_fail(err, -EBADMSG, "timeline record of %zu bytes is too short (%zu)", len, sizeof(rec));
@@ -42,9 +45,10 @@ int kl_timeline_decode(const void *buf, size_t len, struct kl_timeline *ret, str
 		if (!(t.stamped & (1U << i)))
 			continue;
 		/* taken in this order on one CPU, whose TSC only moves forward */
-		if (last && t.stamp[i] < last)
+		if (seen && t.stamp[i] < last)
 			return kl_fail(err, -EBADMSG, "timeline record's stamps go backwards (stamp %zu)", i);
 		last = t.stamp[i];
+		seen = true;
 	}
 	*ret = t;
 	return 0;
