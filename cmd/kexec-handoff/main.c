@@ -43,13 +43,20 @@ static void usage(FILE *f)
 	      "                     a device at an offset (/dev/mem)\n"
 	      "  get NAME [-o FILE] write a blob's bytes (stdout by default), only when its\n"
 	      "                     digest matches\n"
-	      "  timeline [--json]  the update's marks in ms since the purgatory started: its\n"
-	      "                     TSC stamps on this kernel's clock, then this kernel's log\n"
+	      "  timeline [--json] [--svg=FILE]\n"
+	      "                     the update's marks in ms since the purgatory started: its\n"
+	      "                     TSC stamps on this kernel's clock, this kernel's log,\n"
+	      "                     systemd's and the marks set with --mark\n"
+	      "  timeline --mark=NAME  set a mark NAME now (for a script: \"VM resumed\")\n"
+	      "  timeline --advise [--json]\n"
+	      "                     what took longest in this boot and what would shorten\n"
+	      "                     it, with the log lines that show it\n"
 	      "\n"
 	      "Options:\n"
 	      "  -o, --output=FILE  for get: a regular file (created 0600), never through a\n"
 	      "                     symlink, never a FIFO or a device\n"
 	      "      --root=DIR     read /sys and /dev/kmsg below DIR (testing)\n"
+	      "      --svg=FILE     for timeline: also draw the steps as a chart (SVG)\n"
 	      "      --tsc-clock=ZERO:MULT:SHIFT  for timeline: this TSC conversion instead of\n"
 	      "                     the perf page's (testing)\n"
 	      "  -h, --help\n"
@@ -171,8 +178,8 @@ static int write_output(const char *path, const void *bytes, size_t len)
 struct ho_args {
 	const char *name; /* path and get: the record */
 	const char *output;
-	const char *tsc_clock;
 	bool json;
+	struct kl_timeline_opts tl; /* timeline's options */
 };
 
 static void list_line(const struct kl_ho_entry *e)
@@ -295,7 +302,7 @@ static int cmd_get(const struct kl_handoff *t, const struct ho_args *a)
 static int cmd_timeline(const struct kl_handoff *t, const struct ho_args *a)
 {
 	(void)t;
-	return kl_cmd_timeline(root, a->json, a->tsc_clock);
+	return kl_cmd_timeline(root, &a->tl);
 }
 
 struct ho_command {
@@ -343,8 +350,16 @@ static const struct ho_command *pick_command(int argc, char **argv, struct ho_ar
 		say("%s goes with %s only", a->json ? "--json" : "-o", a->json ? "list and timeline" : "get");
 		return NULL;
 	}
-	if (a->tsc_clock && cmd->run != cmd_timeline) {
-		say("--tsc-clock goes with timeline only");
+	if ((a->tl.tsc_clock || a->tl.mark || a->tl.advise || a->tl.svg) && cmd->run != cmd_timeline) {
+		say("--tsc-clock, --mark, --advise and --svg go with timeline only");
+		return NULL;
+	}
+	if (a->tl.mark && (a->json || a->tl.advise || a->tl.svg || a->tl.tsc_clock)) {
+		say("timeline --mark sets a mark and prints nothing: no other option goes with it");
+		return NULL;
+	}
+	if (a->tl.advise && (a->tl.svg || a->tl.tsc_clock)) {
+		say("timeline --advise reads the log only: --svg and --tsc-clock do not go with it");
 		return NULL;
 	}
 	a->name = nargs ? argv[optind] : NULL;
@@ -356,6 +371,8 @@ int main(int argc, char **argv)
 	static const struct option opts[] = {
 		{ "json", no_argument, NULL, 'j' }, { "output", required_argument, NULL, 'o' },
 		{ "root", required_argument, NULL, 'R' }, { "tsc-clock", required_argument, NULL, 'T' },
+		{ "mark", required_argument, NULL, 'M' }, { "advise", no_argument, NULL, 'A' },
+		{ "svg", required_argument, NULL, 'S' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'v' }, { NULL, 0, NULL, 0 },
 	};
@@ -367,10 +384,13 @@ int main(int argc, char **argv)
 
 	while ((c = getopt_long(argc, argv, "ho:v", opts, NULL)) != -1) {
 		switch (c) {
-		case 'j': a.json = true; break;
+		case 'j': a.json = a.tl.json = true; break;
 		case 'o': a.output = optarg; break;
 		case 'R': root = optarg; break;
-		case 'T': a.tsc_clock = optarg; break;
+		case 'T': a.tl.tsc_clock = optarg; break;
+		case 'M': a.tl.mark = optarg; break;
+		case 'A': a.tl.advise = true; break;
+		case 'S': a.tl.svg = optarg; break;
 		case 'h':
 			usage(stdout);
 			return kl_exit_code("kexec-handoff", 0, 1);

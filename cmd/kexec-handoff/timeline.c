@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
+#define _GNU_SOURCE /* pipe2, environ */
 /*
  * kexec-handoff timeline: the update's last moments as the machine itself
  * measured them.  The purgatory's TSC stamps (purgatory/timeline.h), put
@@ -15,16 +16,23 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <spawn.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "cmd/kexec-handoff/timeline.h"
+#include "lib/base/json.h"
 #include "lib/base/log.h"
 #include "lib/base/number.h"
 #include "lib/base/util.h"
 #include "lib/handoff/handoff-io.h"
+#include "lib/sys/fileio.h"
+#include "lib/timeline/advice.h"
+#include "lib/timeline/bootlog.h"
 #include "lib/timeline/timeline.h"
 
 #define say(...) kl_msg("kexec-handoff", __VA_ARGS__)
@@ -97,80 +105,114 @@ static int given_clock(const char *s, struct kl_tsc_clock *ret)
 	return 0;
 }
 
-/* The marks the kernel's log gives: each a line's start, its time. */
-static const struct {
-	const char *mark, *prefix;
-} log_marks[] = {
-	{ "memory_ready", "Memory: " },
-	{ "smp_up", "smp: Brought up " },
-	{ "initramfs_unpacked", "Freeing initrd memory: " },
-	{ "run_init", "Run /init as init process" },
+/* The kernel's log, read once: the records' bytes and the lines in them. */
+struct log {
+	char *buf;
+	size_t len, cap, n, line_cap;
+	struct kl_log_line *line;
+	struct kl_boot_log view;
 };
 
-struct marks {
-	bool have[KL_ARRAY_SIZE(log_marks)];
-	uint64_t usec[KL_ARRAY_SIZE(log_marks)];
-	double mhz;   /* the TSC's rate, from the kernel's calibration lines */
-	int mhz_kind; /* 2 refined, 1 detected, 0 none */
-};
+#define LOG_BYTES_MAX (16U << 20)
+#define LOG_LINES_MAX 200000U
 
-/* A log record: the first of a mark's lines sets it. */
-static void take_mark(struct marks *m, const char *rec, size_t len)
+static void log_free(struct log *l)
 {
-	const char *text;
-	uint64_t us;
-	size_t n, i;
-	double mhz;
-	int kind;
-
-	if (kl_kmsg_parse(rec, len, &us, &text, &n) < 0)
-		return;
-	kind = kl_tsc_mhz_from_log(text, n, &mhz);
-	if (kind > m->mhz_kind) {
-		m->mhz = mhz;
-		m->mhz_kind = kind;
-	}
-	for (i = 0; i < KL_ARRAY_SIZE(log_marks); i++)
-		if (!m->have[i] && n >= strlen(log_marks[i].prefix) &&
-		    memcmp(text, log_marks[i].prefix, strlen(log_marks[i].prefix)) == 0) {
-			m->have[i] = true;
-			m->usec[i] = us;
-		}
+	free(l->buf);
+	free(l->line);
 }
 
-/* Walk the kernel's log (/dev/kmsg, one record a read; a regular file
- * below --root, records a line each) for the first line of each mark. */
-static void read_log(const char *root, struct marks *m)
+/* The records of /dev/kmsg, one a read(), into l->buf. */
+static int slurp_kmsg(int fd, struct log *l)
 {
-	char path[4096], rec[8192];
-	int fd;
+	char rec[8192];
 
-	snprintf(path, sizeof(path), "%s/dev/kmsg", root);
-	fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
-	if (fd < 0)
-		return;
-	if (root[0]) {
-		FILE *f = fdopen(fd, "r");
-
-		if (!f) {
-			close(fd);
-			return;
-		}
-		while (fgets(rec, sizeof(rec), f))
-			take_mark(m, rec, strlen(rec));
-		fclose(f);
-		return;
-	}
 	for (;;) {
 		ssize_t got = read(fd, rec, sizeof(rec));
 
 		if (got < 0 && errno == EPIPE)
 			continue; /* overwritten while read: go on with the next */
 		if (got <= 0)
-			break;
-		take_mark(m, rec, (size_t)got);
+			return 0;
+		if (l->len + (size_t)got + 1 > l->cap) {
+			size_t ncap = KL_MAX(l->cap * 2, l->len + (size_t)got + 1 + 65536);
+			char *nb;
+
+			if (ncap > LOG_BYTES_MAX)
+				return 0; /* enough of it for a boot */
+			nb = realloc(l->buf, ncap);
+			if (!nb)
+				return -ENOMEM;
+			l->buf = nb;
+			l->cap = ncap;
+		}
+		memcpy(l->buf + l->len, rec, (size_t)got);
+		l->len += (size_t)got;
+		if (rec[got - 1] != '\n')
+			l->buf[l->len++] = '\n';
 	}
-	close(fd);
+}
+
+/* The kernel's log: /dev/kmsg, or below --root a regular file of its
+ * records, a line each.  The lines that are not records (the key=value
+ * lines of a record's dictionary start with a space) are skipped. */
+static int read_log(const char *root, struct log *l)
+{
+	struct kl_err err = { { 0 } };
+	size_t off = 0;
+	int r;
+
+	if (root[0]) {
+		r = kl_read_file(root, "/dev/kmsg", LOG_BYTES_MAX, &l->buf, &l->len, &err);
+		if (r < 0)
+			return r == -ENOENT ? 0 : r;
+	} else {
+		_cleanup_close_ int fd = open("/dev/kmsg", O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+
+		if (fd < 0)
+			return 0; /* no log: only the purgatory's stamps */
+		r = slurp_kmsg(fd, l);
+		if (r < 0)
+			return r;
+	}
+	while (off < l->len && l->n < LOG_LINES_MAX) {
+		const char *nl = memchr(l->buf + off, '\n', l->len - off);
+		size_t end = nl ? (size_t)(nl - l->buf) : l->len;
+
+		if (l->n == l->line_cap) {
+			size_t ncap = l->line_cap ? l->line_cap * 2 : 1024;
+			struct kl_log_line *nv = reallocarray(l->line, ncap, sizeof(*nv));
+
+			if (!nv)
+				return -ENOMEM;
+			l->line = nv;
+			l->line_cap = ncap;
+		}
+		if (end > off && l->buf[off] != ' ' && kl_kmsg_parse(l->buf + off, end - off, &l->line[l->n]) == 0)
+			l->n++;
+		off = end + 1;
+	}
+	l->view = (struct kl_boot_log){ .line = l->line, .n = l->n };
+	return 0;
+}
+
+/* The TSC's rate of the kernel's calibration lines: 2 refined, 1
+ * detected, 0 none. */
+static int log_tsc_mhz(const struct kl_boot_log *log, double *ret_mhz)
+{
+	int best = 0;
+	size_t i;
+
+	for (i = 0; i < log->n; i++) {
+		double mhz;
+		int kind = kl_tsc_mhz_from_log(log->line[i].text, log->line[i].len, &mhz);
+
+		if (kind > best) {
+			best = kind;
+			*ret_mhz = mhz;
+		}
+	}
+	return best;
 }
 
 /* The purgatory's checks: the name --json gives, the one people read.
@@ -183,11 +225,43 @@ static const struct {
 	[KL_TL_CHECK_CRC32C] = { "crc32c", "CRC-32C" },
 };
 
+
 /* One mark: its name and milliseconds since the purgatory started. */
 struct mark {
-	const char *name;
+	char name[KL_MARK_NAME_MAX + 1];
 	double ms;
 };
+
+#define MARKS_MAX 64
+#define USER_MARKS_FILE "/run/kexec-live/marks"
+
+struct marks {
+	struct mark v[MARKS_MAX];
+	size_t n;
+};
+
+static void add_mark(struct marks *m, const char *name, double ms)
+{
+	if (m->n == MARKS_MAX)
+		return;
+	snprintf(m->v[m->n].name, sizeof(m->v[m->n].name), "%s", name);
+	m->v[m->n++].ms = ms;
+}
+
+/* In time order; marks of one time keep the order they were added in
+ * (the purgatory's before the kernel's). */
+static void sort_marks(struct marks *m)
+{
+	size_t i, j;
+
+	for (i = 1; i < m->n; i++) {
+		struct mark x = m->v[i];
+
+		for (j = i; j > 0 && m->v[j - 1].ms > x.ms; j--)
+			m->v[j] = m->v[j - 1];
+		m->v[j] = x;
+	}
+}
 
 /* What put the TSC on the kernel's clock: a name for --json, words for
  * people. */
@@ -195,30 +269,6 @@ struct clock_desc {
 	const char *id;
 	char text[200];
 };
-
-static void print_marks(const struct mark *v, size_t n, bool json, const struct clock_desc *cd,
-			const struct kl_timeline *t)
-{
-	const char *clock = json ? cd->id : cd->text;
-	size_t i;
-
-	if (json) {
-		printf("{\"clock\": \"%s\", \"check\": \"%s\", \"checked_bytes\": %" PRIu64 ", \"marks\": {", clock,
-		       checks[t->check].id, t->checked_bytes);
-		for (i = 0; i < n; i++)
-			printf("%s\"%s\": %.3f", i ? ", " : "", v[i].name, v[i].ms);
-		printf("}}\n");
-		return;
-	}
-	printf("update timeline (clock: %s)\n", clock);
-	printf("  %-20s %12s %12s\n", "mark", "at (ms)", "step (ms)");
-	for (i = 0; i < n; i++) {
-		printf("  %-20s %12.3f %12.3f", v[i].name, v[i].ms, i ? v[i].ms - v[i - 1].ms : 0.0);
-		if (!strcmp(v[i].name, "purgatory_checked"))
-			printf("   %s of %.1f MiB", checks[t->check].name, (double)t->checked_bytes / (1 << 20));
-		printf("\n");
-	}
-}
 
 static inline uint64_t rdtsc(void)
 {
@@ -232,76 +282,370 @@ static inline uint64_t rdtsc(void)
  * the TSC read beside CLOCK_MONOTONIC, taken as the log's clock (both
  * start at boot; they part by at most the few milliseconds between the
  * two clocks' start). */
-static int calibrated_clock(const struct marks *m, struct kl_tsc_clock *ret, struct clock_desc *cd)
+static int calibrated_clock(const struct kl_boot_log *log, struct kl_tsc_clock *ret, struct clock_desc *cd)
 {
 	struct timespec ts;
+	double mhz = 0;
+	int kind = log_tsc_mhz(log, &mhz);
 	uint64_t tsc;
 
-	if (!m->mhz_kind)
+	if (!kind)
 		return -ENOENT;
 	if (clock_gettime(CLOCK_MONOTONIC, &ts) < 0)
 		return -errno;
 	tsc = rdtsc();
-	if (kl_tsc_clock_from_rate(m->mhz, tsc, (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec, ret) < 0)
+	if (kl_tsc_clock_from_rate(mhz, tsc, (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec, ret) < 0)
 		return -ERANGE;
 	cd->id = "calibration";
 	snprintf(cd->text, sizeof(cd->text),
 		 "the kernel's %s TSC rate, %.3f MHz, and CLOCK_MONOTONIC: approximate (an unstable TSC, no exact conversion)",
-		 m->mhz_kind == 2 ? "refined" : "detected", m->mhz);
+		 kind == 2 ? "refined" : "detected", mhz);
 	return 0;
 }
 
-int kl_cmd_timeline(const char *root, bool json, const char *tsc_clock)
+/* The marks a script set with --mark, on the TSC's line.  A line that is
+ * not a mark is said and left out. */
+static void user_marks(const char *root, const struct kl_tsc_clock *c, int64_t t0, struct marks *m)
+{
+	_cleanup_free_ char *buf = NULL;
+	struct kl_err err = { { 0 } };
+	size_t len = 0, off = 0, no = 0;
+
+	int r = kl_read_file(root, USER_MARKS_FILE, 1 << 20, &buf, &len, &err);
+
+	if (r < 0) {
+		if (r != -ENOENT)
+			say("%s", err.msg); /* there, but not readable */
+		return;
+	}
+	while (off < len) {
+		const char *nl = memchr(buf + off, '\n', len - off);
+		size_t end = nl ? (size_t)(nl - buf) : len;
+		char name[KL_MARK_NAME_MAX + 1];
+		uint64_t tsc;
+
+		no++;
+		if (kl_user_mark_parse(buf + off, end - off, &tsc, name) == 0)
+			add_mark(m, name, (double)(kl_tsc_to_ns(c, tsc) - t0) / 1e6);
+		else
+			say("%s%s line %zu is not a mark (TSC NAME), left out", root, USER_MARKS_FILE, no);
+		off = end + 1;
+	}
+}
+
+/* systemctl show's KEY=VALUE lines: the value of key, 0 when absent. */
+static uint64_t show_value(const char *out, const char *key)
+{
+	size_t n = strlen(key);
+	const char *p;
+	uint64_t v;
+
+	for (p = out; p && *p; p = strchr(p, '\n'), p = p ? p + 1 : NULL)
+		if (!strncmp(p, key, n) && p[n] == '=' && kl_parse_u64_prefix(p + n + 1, 10, &p, &v) == 0)
+			return v;
+	return 0;
+}
+
+/* Run systemctl show ARGS... and keep what it prints (at most size - 1
+ * bytes): 0, or -1 when it could not run or failed. */
+static int systemctl_show(char *const argv[], char *out, size_t size)
+{
+	posix_spawn_file_actions_t fa;
+	size_t len = 0;
+	int pipefd[2], status, r;
+	pid_t pid;
+
+	if (pipe2(pipefd, O_CLOEXEC) < 0)
+		return -1;
+	posix_spawn_file_actions_init(&fa);
+	posix_spawn_file_actions_adddup2(&fa, pipefd[1], STDOUT_FILENO);
+	r = posix_spawnp(&pid, "systemctl", &fa, NULL, argv, environ);
+	posix_spawn_file_actions_destroy(&fa);
+	close(pipefd[1]);
+	if (r) {
+		close(pipefd[0]);
+		return -1;
+	}
+	for (;;) {
+		ssize_t got = read(pipefd[0], out + len, size - 1 - len);
+
+		if (got < 0 && errno == EINTR)
+			continue;
+		if (got <= 0)
+			break;
+		len += (size_t)got;
+		if (len == size - 1)
+			break;
+	}
+	out[len] = 0;
+	close(pipefd[0]);
+	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+		;
+	return WIFEXITED(status) && WEXITSTATUS(status) == 0 ? 0 : -1;
+}
+
+/* systemd's own marks when it is PID 1 (the manager's startup finished,
+ * multi-user.target reached): microseconds of CLOCK_MONOTONIC, taken as
+ * the log's clock (see calibrated_clock()). */
+static void systemd_marks(const char *root, int64_t t0, struct marks *m)
+{
+	static char *const manager[] = { "systemctl", "show", "--property=FinishTimestampMonotonic", NULL };
+	static char *const target[] = { "systemctl", "show", "--property=ActiveEnterTimestampMonotonic",
+					"multi-user.target", NULL };
+	char path[4096], out[1024];
+	uint64_t us;
+
+	snprintf(path, sizeof(path), "%s/run/systemd/system", root);
+	if (access(path, F_OK) < 0)
+		return; /* systemd is not PID 1 */
+	if (systemctl_show(manager, out, sizeof(out)) == 0 && (us = show_value(out, "FinishTimestampMonotonic")))
+		add_mark(m, "startup_finished", ((double)us * 1e3 - (double)t0) / 1e6);
+	if (systemctl_show(target, out, sizeof(out)) == 0 && (us = show_value(out, "ActiveEnterTimestampMonotonic")))
+		add_mark(m, "multi_user_reached", ((double)us * 1e3 - (double)t0) / 1e6);
+}
+
+static void print_marks(const struct marks *m, bool json, const struct clock_desc *cd, const struct kl_timeline *t)
+{
+	size_t i;
+
+	if (json) {
+		printf("{\"clock\": \"%s\", \"check\": \"%s\", \"checked_bytes\": %" PRIu64 ", \"marks\": {", cd->id,
+		       checks[t->check].id, t->checked_bytes);
+		for (i = 0; i < m->n; i++) {
+			fputs(i ? ", " : "", stdout);
+			kl_json_str(m->v[i].name, stdout);
+			printf(": %.3f", m->v[i].ms);
+		}
+		printf("}}\n");
+		return;
+	}
+	printf("update timeline (clock: %s)\n", cd->text);
+	printf("  %-20s %12s %12s\n", "mark", "at (ms)", "step (ms)");
+	for (i = 0; i < m->n; i++) {
+		printf("  %-20s %12.3f %12.3f", m->v[i].name, m->v[i].ms, i ? m->v[i].ms - m->v[i - 1].ms : 0.0);
+		if (!strcmp(m->v[i].name, "purgatory_checked"))
+			printf("   %s of %.1f MiB", checks[t->check].name, (double)t->checked_bytes / (1 << 20));
+		printf("\n");
+	}
+}
+
+/* The steps as a chart: a bar for each, from the mark before it to its
+ * own, on one time axis. */
+static int write_svg(const char *path, const struct marks *m)
+{
+	const double label_w = 190, chart_w = 620, row_h = 22, top = 34;
+	double total = m->n ? m->v[m->n - 1].ms : 0, scale, tick;
+	_cleanup_close_ int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0644);
+	FILE *f;
+	size_t i;
+	int ok;
+
+	if (fd < 0) {
+		say("--svg %s: %s", path, strerror(errno));
+		return 1;
+	}
+	f = fdopen(TAKE_FD(fd), "w");
+	if (!f)
+		return 1;
+	scale = total > 0 ? chart_w / total : 0;
+	for (tick = 1; total / tick > 10; tick *= 10)
+		;
+	fprintf(f,
+		"<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%.0f\" height=\"%.0f\" font-family=\"sans-serif\" "
+		"font-size=\"12\">\n",
+		label_w + chart_w + 90, top + row_h * (double)m->n + 30);
+	fprintf(f, "<text x=\"4\" y=\"16\" font-weight=\"bold\">update timeline: %.1f ms, purgatory start to %s</text>\n",
+		total, m->n ? m->v[m->n - 1].name : "");
+	for (i = 0; total > 0 && (double)i * tick <= total; i++)
+		fprintf(f,
+			"<line x1=\"%.1f\" y1=\"%.0f\" x2=\"%.1f\" y2=\"%.0f\" stroke=\"#ddd\"/>"
+			"<text x=\"%.1f\" y=\"%.0f\" fill=\"#666\" text-anchor=\"middle\">%.0f ms</text>\n",
+			label_w + (double)i * tick * scale, top - 6, label_w + (double)i * tick * scale,
+			top + row_h * (double)m->n, label_w + (double)i * tick * scale, top + row_h * (double)m->n + 16,
+			(double)i * tick);
+	for (i = 0; i < m->n; i++) {
+		double from = i ? m->v[i - 1].ms : 0, step = m->v[i].ms - from, y = top + row_h * (double)i;
+
+		fprintf(f, "<text x=\"4\" y=\"%.0f\">", y + 15);
+		/* names are letters, digits and " _.:-": nothing to escape */
+		fprintf(f, "%s</text>\n", m->v[i].name);
+		fprintf(f,
+			"<rect x=\"%.1f\" y=\"%.0f\" width=\"%.1f\" height=\"%.0f\" fill=\"%s\"/>"
+			"<text x=\"%.1f\" y=\"%.0f\">%.1f</text>\n",
+			label_w + from * scale, y + 3, KL_MAX(step * scale, 1.0), row_h - 6,
+			i < 3 ? "#d9822b" : "#3b7dd8", label_w + m->v[i].ms * scale + 4, y + 15, step);
+	}
+	fprintf(f, "</svg>\n");
+	ok = !ferror(f);
+	if (fclose(f) != 0 || !ok) {
+		say("--svg %s: write failed", path);
+		return 1;
+	}
+	return 0;
+}
+
+/* kexec-handoff timeline --mark NAME: the TSC now, under NAME. */
+static int set_mark(const char *root, const char *name)
+{
+	char dir[4096], path[4096], line[KL_MARK_NAME_MAX + 32];
+	_cleanup_close_ int fd = -1;
+	int n;
+
+	if (!kl_mark_name_ok(name, strlen(name))) {
+		say("--mark '%s': a name is 1 to %d letters, digits, spaces and _.:- (no space at either end)", name,
+		    KL_MARK_NAME_MAX);
+		return 1;
+	}
+	n = snprintf(line, sizeof(line), "%" PRIu64 " %s\n", rdtsc(), name);
+	snprintf(dir, sizeof(dir), "%s/run/kexec-live", root);
+	snprintf(path, sizeof(path), "%s" USER_MARKS_FILE, root);
+	if (mkdir(dir, 0755) < 0 && errno != EEXIST) {
+		say("%s: %s", dir, strerror(errno));
+		return 1;
+	}
+	fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0644);
+	/* one write of one line: marks of two scripts never interleave */
+	if (fd < 0 || write(fd, line, (size_t)n) != n) {
+		say("%s: %s", path, strerror(errno));
+		return 1;
+	}
+	return 0;
+}
+
+/* Print one log line as evidence: its time and (up to 150 bytes of)
+ * its text. */
+static void print_evidence(const struct kl_log_line *l)
+{
+	printf("     log: [%5" PRIu64 ".%06" PRIu64 "] %.*s%s\n", l->usec / 1000000, l->usec % 1000000,
+	       (int)KL_MIN(l->len, 150), l->text, l->len > 150 ? "..." : "");
+}
+
+static int advise(const struct kl_boot_log *log, bool json)
+{
+	struct kl_advice v[KL_ADVICE_MAX];
+	size_t n = 0, i, k;
+
+	if (!log->n || !log->line) {
+		if (json)
+			printf("{\"advice\": []}\n");
+		else
+			printf("no advice: the kernel's log cannot be read\n");
+		return 0;
+	}
+	kl_advise(log, v, KL_ARRAY_SIZE(v), &n);
+	if (json) {
+		printf("{\"advice\": [");
+		for (i = 0; i < n; i++) {
+			printf("%s{\"rule\": \"%s\", \"ms\": %.3f, \"what\": ", i ? ", " : "",
+			       kl_advice_rule_name(v[i].rule), v[i].ms);
+			kl_json_str(v[i].what, stdout);
+			printf(", \"change\": ");
+			kl_json_str(v[i].change, stdout);
+			printf(", \"log\": [");
+			for (k = 0; k < v[i].n_evidence; k++) {
+				const struct kl_log_line *l = &log->line[v[i].evidence[k]];
+				char text[512];
+
+				snprintf(text, sizeof(text), "%.*s", (int)KL_MIN(l->len, sizeof(text) - 1), l->text);
+				printf("%s{\"usec\": %" PRIu64 ", \"text\": ", k ? ", " : "", l->usec);
+				kl_json_str(text, stdout);
+				printf("}");
+			}
+			printf("]}");
+		}
+		printf("]}\n");
+		return 0;
+	}
+	if (!n) {
+		printf("no advice: nothing in this boot's log points at a change that would shorten it\n");
+		return 0;
+	}
+	printf("advice for the next boot, the largest time first (from this boot's log):\n");
+	for (i = 0; i < n; i++) {
+		printf("  %zu. %s: %.0f ms\n     %s\n     change: %s\n", i + 1, kl_advice_rule_name(v[i].rule), v[i].ms,
+		       v[i].what, v[i].change);
+		for (k = 0; k < v[i].n_evidence; k++)
+			print_evidence(&log->line[v[i].evidence[k]]);
+	}
+	return 0;
+}
+
+int kl_cmd_timeline(const char *root, const struct kl_timeline_opts *o)
 {
 	static const char *const stamp_names[] = { "purgatory_start", "purgatory_checked", "kernel_entry" };
 	_cleanup_free_ char *data = NULL;
 	struct kl_err err = { { 0 } };
 	struct kl_tsc_clock c = { 0 };
 	struct kl_timeline t = { 0 }; /* (set on success only; zeroed for the analyzers) */
-	struct marks lm = { { 0 } };
-	struct mark v[KL_ARRAY_SIZE(stamp_names) + 1 + KL_ARRAY_SIZE(log_marks)];
+	struct log lg = { 0 };
+	struct marks m = { 0 };
+	long idx[KL_MARK_MAX];
 	const char *why = NULL;
 	struct clock_desc cd = { .id = "perf", .text = "perf time_zero/mult/shift, exact" };
-	size_t len = 0, n = 0, i;
+	size_t len = 0, i;
 	int64_t t0;
 	int r;
 
+	if (o->mark)
+		return set_mark(root, o->mark);
+	r = read_log(root, &lg);
+	if (r < 0) {
+		say("the kernel's log: %s", strerror(-r));
+		log_free(&lg);
+		return 1;
+	}
+	if (o->advise) {
+		r = advise(&lg.view, o->json);
+		log_free(&lg);
+		return r;
+	}
 	r = kl_setup_data_read(root, KL_TL_SETUP_TYPE, 4096, &data, &len, &err);
 	if (r == -ENOENT) {
 		say("no timeline: this kernel was not started through kexec-live's purgatory (%s)", err.msg);
-		return 2;
+		r = 2;
+		goto out;
 	}
 	if (r == 0)
 		r = kl_timeline_decode(data, len, &t, &err);
 	if (r < 0) {
 		say("the timeline record is not usable: %s", err.msg);
-		return 1;
+		r = 1;
+		goto out;
 	}
 	if (!(t.stamped & (1U << KL_TL_PURG_START)) || !(t.stamped & (1U << KL_TL_PURG_JUMP))) {
 		say("the timeline record was never stamped (the purgatory did not run to the jump)");
-		return 1;
+		r = 1;
+		goto out;
 	}
-	read_log(root, &lm);
-	if (tsc_clock) {
-		if (given_clock(tsc_clock, &c) < 0) {
-			say("--tsc-clock=%s: want ZERO:MULT:SHIFT", tsc_clock);
-			return 1;
+	if (o->tsc_clock) {
+		if (given_clock(o->tsc_clock, &c) < 0) {
+			say("--tsc-clock=%s: want ZERO:MULT:SHIFT", o->tsc_clock);
+			r = 1;
+			goto out;
 		}
 		cd.id = "given";
 		snprintf(cd.text, sizeof(cd.text), "given (--tsc-clock)");
-	} else if (perf_clock(&c, &why) < 0 && calibrated_clock(&lm, &c, &cd) < 0) {
+	} else if (perf_clock(&c, &why) < 0 && calibrated_clock(&lg.view, &c, &cd) < 0) {
 		say("cannot put the TSC on the kernel's clock: %s, and its log gives no TSC calibration", why);
-		return 1;
+		r = 1;
+		goto out;
 	}
 	t0 = kl_tsc_to_ns(&c, t.stamp[KL_TL_PURG_START]);
 	for (i = 0; i < KL_ARRAY_SIZE(stamp_names); i++)
 		if (t.stamped & (1U << i))
-			v[n++] = (struct mark){ stamp_names[i], (double)(kl_tsc_to_ns(&c, t.stamp[i]) - t0) / 1e6 };
+			add_mark(&m, stamp_names[i], (double)(kl_tsc_to_ns(&c, t.stamp[i]) - t0) / 1e6);
 	/* the kernel's clock reads 0 here; its log is stamped from it */
-	v[n++] = (struct mark){ "clock_zero", (double)-t0 / 1e6 };
-	for (i = 0; i < KL_ARRAY_SIZE(log_marks); i++)
-		if (lm.have[i])
-			v[n++] = (struct mark){ log_marks[i].mark, ((double)lm.usec[i] * 1e3 - (double)t0) / 1e6 };
-	print_marks(v, n, json, &cd, &t);
-	return 0;
+	add_mark(&m, "clock_zero", (double)-t0 / 1e6);
+	kl_log_find_marks(&lg.view, idx);
+	for (i = 0; i < KL_MARK_MAX; i++)
+		if (idx[i] >= 0 && lg.line)
+			add_mark(&m, kl_log_marks[i].name, ((double)lg.line[idx[i]].usec * 1e3 - (double)t0) / 1e6);
+	systemd_marks(root, t0, &m);
+	user_marks(root, &c, t0, &m);
+	sort_marks(&m);
+	print_marks(&m, o->json, &cd, &t);
+	r = o->svg ? write_svg(o->svg, &m) : 0;
+out:
+	log_free(&lg);
+	return r;
 }

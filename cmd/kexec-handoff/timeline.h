@@ -4,9 +4,16 @@
 
 #include <stdbool.h>
 
-/* kexec-handoff timeline [--json]: prints the update's marks; returns the
- * exit code (2: no timeline record).  tsc_clock: --tsc-clock's
- * ZERO:MULT:SHIFT, or NULL for the perf page's. */
-int kl_cmd_timeline(const char *root, bool json, const char *tsc_clock);
+struct kl_timeline_opts {
+	bool json;             /* --json */
+	bool advise;           /* --advise: advice from the log, no timeline */
+	const char *tsc_clock; /* --tsc-clock's ZERO:MULT:SHIFT, or NULL for the perf page's */
+	const char *mark;      /* --mark NAME: set a mark, print nothing */
+	const char *svg;       /* --svg FILE: the steps as a chart too */
+};
+
+/* kexec-handoff timeline: prints the update's marks (or sets one, or
+ * advises); returns the exit code (2: no timeline record). */
+int kl_cmd_timeline(const char *root, const struct kl_timeline_opts *o);
 
 #endif

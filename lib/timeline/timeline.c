@@ -4,6 +4,7 @@
 #include <string.h>
 #include <zlib.h>
 
+#include "lib/base/number.h"
 #include "lib/base/util.h"
 #include "lib/timeline/timeline.h"
 
@@ -63,39 +64,6 @@ int64_t kl_tsc_to_ns(const struct kl_tsc_clock *c, uint64_t tsc)
 	return (int64_t)(c->time_zero + (uint64_t)scaled);
 }
 
-int kl_kmsg_parse(const char *rec, size_t len, uint64_t *ret_usec, const char **ret_text, size_t *ret_text_len)
-{
-	const char *semi = memchr(rec, ';', len), *p = rec, *end, *nl;
-	uint64_t usec = 0;
-	int field;
-
-	if (!semi)
-		return -EBADMSG;
-	/* PRI, SEQ, USEC: the third comma-separated field */
-	for (field = 0; field < 2; field++) {
-		p = memchr(p, ',', (size_t)(semi - p));
-		if (!p)
-			return -EBADMSG;
-		p++;
-	}
-	end = memchr(p, ',', (size_t)(semi - p));
-	if (!end)
-		end = semi;
-	if (p == end)
-		return -EBADMSG;
-	for (; p < end; p++) {
-		if (*p < '0' || *p > '9' || usec > (UINT64_MAX - 9) / 10)
-			return -EBADMSG;
-		usec = usec * 10 + (uint64_t)(*p - '0');
-	}
-	semi++;
-	nl = memchr(semi, '\n', len - (size_t)(semi - rec));
-	*ret_usec = usec;
-	*ret_text = semi;
-	*ret_text_len = nl ? (size_t)(nl - semi) : len - (size_t)(semi - rec);
-	return 0;
-}
-
 int kl_tsc_clock_from_rate(double mhz, uint64_t tsc_now, uint64_t ns_now, struct kl_tsc_clock *ret)
 {
 	struct kl_tsc_clock c = { .time_shift = 32 };
@@ -139,5 +107,38 @@ int kl_tsc_mhz_from_log(const char *text, size_t len, double *ret_mhz)
 		return 2;
 	if (mhz_after(text, len, "tsc: Detected ", ret_mhz))
 		return 1;
+	return 0;
+}
+
+bool kl_mark_name_ok(const char *name, size_t len)
+{
+	size_t i;
+
+	if (len == 0 || len > KL_MARK_NAME_MAX || name[0] == ' ' || name[len - 1] == ' ')
+		return false;
+	for (i = 0; i < len; i++) {
+		char ch = name[i];
+
+		if (!((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') ||
+		      (ch && strchr(" _.:-", ch))))
+			return false;
+	}
+	return true;
+}
+
+int kl_user_mark_parse(const char *line, size_t len, uint64_t *ret_tsc, char ret_name[KL_MARK_NAME_MAX + 1])
+{
+	const char *sp = memchr(line, ' ', len), *end;
+	uint64_t tsc;
+
+	/* the space stops the parser inside the bytes */
+	if (!sp || line[0] < '0' || line[0] > '9' || kl_parse_u64_prefix(line, 10, &end, &tsc) < 0 || end != sp)
+		return -EBADMSG;
+	sp++;
+	if (!kl_mark_name_ok(sp, len - (size_t)(sp - line)))
+		return -EBADMSG;
+	*ret_tsc = tsc;
+	memcpy(ret_name, sp, len - (size_t)(sp - line));
+	ret_name[len - (size_t)(sp - line)] = 0;
 	return 0;
 }

@@ -52,8 +52,16 @@ int kl_tsc_clock_from_rate(double mhz, uint64_t tsc_now, uint64_t ns_now, struct
  * 2 refined, 1 detected, 0 neither. */
 int kl_tsc_mhz_from_log(const char *text, size_t len, double *ret_mhz);
 
-/* One record of /dev/kmsg ("PRI,SEQ,USEC,FLAGS;TEXT\n..."): its time in
- * microseconds and its text (up to the newline, not NUL-terminated). */
-int kl_kmsg_parse(const char *rec, size_t len, uint64_t *ret_usec, const char **ret_text, size_t *ret_text_len);
+/* A mark of the new kernel's userland (kexec-handoff timeline --mark
+ * NAME, for example "VM resumed"): a line "TSC NAME" of
+ * /run/kexec-live/marks.  Names are 1 to KL_MARK_NAME_MAX letters,
+ * digits, spaces and "_.:-", so that they print and go into JSON as they
+ * are. */
+#define KL_MARK_NAME_MAX 48
+
+bool kl_mark_name_ok(const char *name, size_t len);
+
+/* One line of the marks file (without its newline): its TSC and name. */
+int kl_user_mark_parse(const char *line, size_t len, uint64_t *ret_tsc, char ret_name[KL_MARK_NAME_MAX + 1]);
 
 #endif

@@ -1,13 +1,18 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The timeline record (/sys/kernel/boot_params/setup_data/N/data of type
- * KLTL), /dev/kmsg records and the kernel's TSC calibration lines:
- * whatever the bytes, a decode fails with a reason or yields a record
- * whose stamps are known and in order; a kmsg record's text lies inside
- * the bytes; a calibration line gives a positive rate or none. */
+ * KLTL), /dev/kmsg records, the kernel's TSC calibration lines, the marks
+ * file's lines and the advice read from a log: whatever the bytes, a
+ * decode fails with a reason or yields a record whose stamps are known and
+ * in order; a kmsg record's text lies inside the bytes; a calibration
+ * line gives a positive rate or none; a mark has a valid name; advice,
+ * when there is any, cites lines of the log it was given. */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "lib/base/util.h"
+#include "lib/timeline/advice.h"
+#include "lib/timeline/bootlog.h"
 #include "lib/timeline/timeline.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -16,10 +21,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct kl_err err = { { 0 } };
 	struct kl_timeline t;
-	const char *text;
-	uint64_t us, last = 0;
+	static struct kl_log_line lines[512];
+	struct kl_boot_log log = { .line = lines };
+	struct kl_advice adv[KL_ADVICE_MAX];
+	char name[KL_MARK_NAME_MAX + 1];
+	struct kl_log_line l;
+	uint64_t tsc, last = 0;
 	double mhz = 0;
-	size_t n, i;
+	size_t n, i, k, off;
 
 	if (kl_timeline_decode(data, size, &t, &err) < 0) {
 		if (!err.msg[0])
@@ -35,9 +44,29 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			last = t.stamp[i];
 		}
 	}
-	if (kl_kmsg_parse((const char *)data, size, &us, &text, &n) == 0 &&
-	    (text < (const char *)data || text + n > (const char *)data + size || memchr(text, '\n', n)))
+	if (kl_kmsg_parse((const char *)data, size, &l) == 0 &&
+	    (l.text < (const char *)data || l.text + l.len > (const char *)data + size || memchr(l.text, '\n', l.len) ||
+	     l.level < 0 || l.level > 7))
 		abort();
+	if (kl_user_mark_parse((const char *)data, size, &tsc, name) == 0 && !kl_mark_name_ok(name, strlen(name)))
+		abort();
+	/* the bytes as a log, a record a line, and the advice on it */
+	for (off = 0; off < size && log.n < KL_ARRAY_SIZE(lines);) {
+		const uint8_t *nl = memchr(data + off, '\n', size - off);
+		size_t end = nl ? (size_t)(nl - data) : size;
+
+		if (kl_kmsg_parse((const char *)data + off, end - off, &lines[log.n]) == 0)
+			log.n++;
+		off = end + 1;
+	}
+	kl_advise(&log, adv, KL_ARRAY_SIZE(adv), &n);
+	for (i = 0; i < n; i++) {
+		if (!adv[i].n_evidence || !adv[i].what[0] || !adv[i].change[0])
+			abort();
+		for (k = 0; k < adv[i].n_evidence; k++)
+			if (adv[i].evidence[k] < 0 || (size_t)adv[i].evidence[k] >= log.n)
+				abort();
+	}
 	/* the kernel's calibration lines: a rate, positive, or none */
 	if (kl_tsc_mhz_from_log((const char *)data, size, &mhz) && !(mhz > 0))
 		abort();

@@ -134,29 +134,6 @@ static void clock_from_rate(void **state)
 	assert_int_equal(kl_tsc_mhz_from_log("Memory: 260916K", 15, &mhz), 0);
 }
 
-static void kmsg_records(void **state)
-{
-	static const char a[] = "6,412,5198635,-;Run /init as init process\n";
-	static const char b[] = "4,1,0,c,more;no newline";
-	uint64_t us = 0;
-	const char *text;
-	size_t n;
-
-	(void)state;
-	assert_int_equal(kl_kmsg_parse(a, strlen(a), &us, &text, &n), 0);
-	assert_int_equal(us, 5198635);
-	assert_int_equal(n, strlen("Run /init as init process"));
-	assert_memory_equal(text, "Run /init as init process", n);
-	assert_int_equal(kl_kmsg_parse(b, strlen(b), &us, &text, &n), 0);
-	assert_int_equal(us, 0);
-	assert_memory_equal(text, "no newline", n);
-	assert_int_equal(kl_kmsg_parse("6,412;x", 7, &us, &text, &n), -EBADMSG);
-	assert_int_equal(kl_kmsg_parse("6,412,,-;x", 10, &us, &text, &n), -EBADMSG);
-	assert_int_equal(kl_kmsg_parse("6,412,12a,-;x", 13, &us, &text, &n), -EBADMSG);
-	assert_int_equal(kl_kmsg_parse("6,4,99999999999999999999,-;x", 28, &us, &text, &n), -EBADMSG);
-	assert_int_equal(kl_kmsg_parse("no semicolon", 12, &us, &text, &n), -EBADMSG);
-}
-
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -164,7 +141,6 @@ int main(void)
 		cmocka_unit_test(refuses_damage),
 		cmocka_unit_test(tsc_to_kernel_clock),
 		cmocka_unit_test(clock_from_rate),
-		cmocka_unit_test(kmsg_records),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
