@@ -28,7 +28,7 @@ enum kl_advice_rule {
 struct kl_advice {
 	enum kl_advice_rule rule;
 	double ms;        /* the time at stake (measured, or estimated where said) */
-	char what[200];   /* the phase and what it cost */
+	char what[320];   /* the phase and what it cost */
 	char change[240]; /* what to change */
 	long evidence[KL_ADVICE_EVIDENCE_MAX]; /* log indices */
 	size_t n_evidence;

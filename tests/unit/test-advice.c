@@ -151,6 +151,8 @@ static void debian12_log(void **state)
 	/* console=ttyS0 without quiet: every line on the UART */
 	assert_int_equal(v[0].rule, KL_ADV_CONSOLE);
 	assert_non_null(strstr(v[0].what, "ttyS0 at 9600 baud printed 369 lines"));
+	/* QEMU's UART does not pace: 18 s of wire time in a 2.9 s boot */
+	assert_non_null(strstr(v[0].what, "this boot got there in 2911 ms, so this UART does not wait"));
 	/* 6.1 brings CPUs up one by one: 113 ms here */
 	assert_int_equal((int)(need(v, n, KL_ADV_SMP)->ms + 0.5), 113);
 	/* no 1 GiB pages, and struct pages deferred: nothing to say */
@@ -217,6 +219,22 @@ static void console_rule(void **state)
 		assert_non_null(strstr(a->change, "quiet"));
 		assert_null(strstr(a->change, "faster"));
 		assert_true(evidence_has(&t, a, "Command line: "));
+	}
+	{
+		struct tlog t = { 0 };
+		size_t i;
+
+		/* a UART that paces: 100 lines of 117 bytes, 11 ms apart, at
+		 * 115200 baud (10.2 ms each): no word of a virtual one */
+		put(&t, 5, 0, "Command line: console=ttyS0,115200");
+		for (i = 0; i < 100; i++)
+			put(&t, 6, 11.0 * (double)i, "a line of the boot's log of exactly one hundred bytes, no more and "
+						     "no less,  as a driver might print");
+		put(&t, 6, 1100, "Run /init as init process");
+		n = advise(&t, v);
+		a = need(v, n, KL_ADV_CONSOLE);
+		assert_true(a->ms > 1000 && a->ms < 1100);
+		assert_null(strstr(a->what, "does not wait"));
 	}
 	{
 		struct tlog t = { 0 };
