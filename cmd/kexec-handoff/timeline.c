@@ -226,10 +226,23 @@ static const struct {
 };
 
 
-/* One mark: its name and milliseconds since the purgatory started. */
+/* Who set a mark: the chart colours its bar by it. */
+enum mark_source { SRC_PURGATORY, SRC_KERNEL, SRC_USER, SRC_MAX };
+
+static const struct {
+	const char *label, *colour;
+} sources[SRC_MAX] = {
+	[SRC_PURGATORY] = { "purgatory (TSC)", "#d9822b" },
+	[SRC_KERNEL] = { "new kernel (its log)", "#3b7dd8" },
+	[SRC_USER] = { "userland (systemd, --mark)", "#3f9e4d" },
+};
+
+/* One mark: its name, milliseconds since the purgatory started, and who
+ * set it. */
 struct mark {
 	char name[KL_MARK_NAME_MAX + 1];
 	double ms;
+	enum mark_source src;
 };
 
 #define MARKS_MAX 64
@@ -240,11 +253,12 @@ struct marks {
 	size_t n;
 };
 
-static void add_mark(struct marks *m, const char *name, double ms)
+static void add_mark(struct marks *m, const char *name, double ms, enum mark_source src)
 {
 	if (m->n == MARKS_MAX)
 		return;
 	snprintf(m->v[m->n].name, sizeof(m->v[m->n].name), "%s", name);
+	m->v[m->n].src = src;
 	m->v[m->n++].ms = ms;
 }
 
@@ -326,7 +340,7 @@ static void user_marks(const char *root, const struct kl_tsc_clock *c, int64_t t
 
 		no++;
 		if (kl_user_mark_parse(buf + off, end - off, &tsc, name) == 0)
-			add_mark(m, name, (double)(kl_tsc_to_ns(c, tsc) - t0) / 1e6);
+			add_mark(m, name, (double)(kl_tsc_to_ns(c, tsc) - t0) / 1e6, SRC_USER);
 		else
 			say("%s%s line %zu is not a mark (TSC NAME), left out", root, USER_MARKS_FILE, no);
 		off = end + 1;
@@ -399,9 +413,9 @@ static void systemd_marks(const char *root, int64_t t0, struct marks *m)
 	if (access(path, F_OK) < 0)
 		return; /* systemd is not PID 1 */
 	if (systemctl_show(manager, out, sizeof(out)) == 0 && (us = show_value(out, "FinishTimestampMonotonic")))
-		add_mark(m, "startup_finished", ((double)us * 1e3 - (double)t0) / 1e6);
+		add_mark(m, "startup_finished", ((double)us * 1e3 - (double)t0) / 1e6, SRC_USER);
 	if (systemctl_show(target, out, sizeof(out)) == 0 && (us = show_value(out, "ActiveEnterTimestampMonotonic")))
-		add_mark(m, "multi_user_reached", ((double)us * 1e3 - (double)t0) / 1e6);
+		add_mark(m, "multi_user_reached", ((double)us * 1e3 - (double)t0) / 1e6, SRC_USER);
 }
 
 static void print_marks(const struct marks *m, bool json, const struct clock_desc *cd, const struct kl_timeline *t)
@@ -453,7 +467,7 @@ static int write_svg(const char *path, const struct marks *m)
 	fprintf(f,
 		"<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%.0f\" height=\"%.0f\" font-family=\"sans-serif\" "
 		"font-size=\"12\">\n",
-		label_w + chart_w + 90, top + row_h * (double)m->n + 30);
+		label_w + chart_w + 90, top + row_h * (double)m->n + 48);
 	fprintf(f, "<text x=\"4\" y=\"16\" font-weight=\"bold\">update timeline: %.1f ms, purgatory start to %s</text>\n",
 		total, m->n ? m->v[m->n - 1].name : "");
 	for (i = 0; total > 0 && (double)i * tick <= total; i++)
@@ -473,8 +487,14 @@ static int write_svg(const char *path, const struct marks *m)
 			"<rect x=\"%.1f\" y=\"%.0f\" width=\"%.1f\" height=\"%.0f\" fill=\"%s\"/>"
 			"<text x=\"%.1f\" y=\"%.0f\">%.1f</text>\n",
 			label_w + from * scale, y + 3, KL_MAX(step * scale, 1.0), row_h - 6,
-			i < 3 ? "#d9822b" : "#3b7dd8", label_w + m->v[i].ms * scale + 4, y + 15, step);
+			sources[m->v[i].src].colour, label_w + m->v[i].ms * scale + 4, y + 15, step);
 	}
+	for (i = 0; i < SRC_MAX; i++)
+		fprintf(f,
+			"<rect x=\"%.0f\" y=\"%.0f\" width=\"10\" height=\"10\" fill=\"%s\"/>"
+			"<text x=\"%.0f\" y=\"%.0f\">%s</text>\n",
+			label_w + 210 * (double)i, top + row_h * (double)m->n + 30, sources[i].colour,
+			label_w + 210 * (double)i + 14, top + row_h * (double)m->n + 39, sources[i].label);
 	fprintf(f, "</svg>\n");
 	ok = !ferror(f);
 	if (fclose(f) != 0 || !ok) {
@@ -633,13 +653,14 @@ int kl_cmd_timeline(const char *root, const struct kl_timeline_opts *o)
 	t0 = kl_tsc_to_ns(&c, t.stamp[KL_TL_PURG_START]);
 	for (i = 0; i < KL_ARRAY_SIZE(stamp_names); i++)
 		if (t.stamped & (1U << i))
-			add_mark(&m, stamp_names[i], (double)(kl_tsc_to_ns(&c, t.stamp[i]) - t0) / 1e6);
+			add_mark(&m, stamp_names[i], (double)(kl_tsc_to_ns(&c, t.stamp[i]) - t0) / 1e6, SRC_PURGATORY);
 	/* the kernel's clock reads 0 here; its log is stamped from it */
-	add_mark(&m, "clock_zero", (double)-t0 / 1e6);
+	add_mark(&m, "clock_zero", (double)-t0 / 1e6, SRC_KERNEL);
 	kl_log_find_marks(&lg.view, idx);
 	for (i = 0; i < KL_MARK_MAX; i++)
 		if (idx[i] >= 0 && lg.line)
-			add_mark(&m, kl_log_marks[i].name, ((double)lg.line[idx[i]].usec * 1e3 - (double)t0) / 1e6);
+			add_mark(&m, kl_log_marks[i].name, ((double)lg.line[idx[i]].usec * 1e3 - (double)t0) / 1e6,
+				 SRC_KERNEL);
 	systemd_marks(root, t0, &m);
 	user_marks(root, &c, t0, &m);
 	sort_marks(&m);
