@@ -9,6 +9,7 @@
  */
 #include "config.h"
 
+#include <cpuid.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
@@ -292,15 +293,26 @@ static inline uint64_t rdtsc(void)
 	return (uint64_t)hi << 32 | lo;
 }
 
-/* No exact conversion: the TSC's rate from the kernel's calibration, and
- * the TSC read beside CLOCK_MONOTONIC, taken as the log's clock (both
- * start at boot; they part by at most the few milliseconds between the
- * two clocks' start). */
-static int calibrated_clock(const struct kl_boot_log *log, struct kl_tsc_clock *ret, struct clock_desc *cd)
+/* The TSC's rate from CPUID leaf 0x15, where this processor enumerates
+ * it: 0, or -ENOENT. */
+static int cpuid_tsc_mhz(double *ret_mhz)
+{
+	unsigned int eax = 0, ebx = 0, ecx = 0, edx = 0;
+
+	if (!__get_cpuid(0x15, &eax, &ebx, &ecx, &edx)) /* 0 above the highest leaf */
+		return -ENOENT;
+	return kl_tsc_mhz_from_cpuid15(eax, ebx, ecx, ret_mhz);
+}
+
+/* No exact conversion: the TSC's rate (CPUID leaf 0x15's, else the
+ * kernel's calibration from its log), and the TSC read beside
+ * CLOCK_MONOTONIC, taken as the log's clock (both start at boot; they
+ * part by at most the few milliseconds between the two clocks' start). */
+static int rate_clock(const struct kl_boot_log *log, struct kl_tsc_clock *ret, struct clock_desc *cd)
 {
 	struct timespec ts;
 	double mhz = 0;
-	int kind = log_tsc_mhz(log, &mhz);
+	int kind = cpuid_tsc_mhz(&mhz) == 0 ? 3 : log_tsc_mhz(log, &mhz);
 	uint64_t tsc;
 
 	if (!kind)
@@ -310,10 +322,10 @@ static int calibrated_clock(const struct kl_boot_log *log, struct kl_tsc_clock *
 	tsc = rdtsc();
 	if (kl_tsc_clock_from_rate(mhz, tsc, (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec, ret) < 0)
 		return -ERANGE;
-	cd->id = "calibration";
+	cd->id = kind == 3 ? "cpuid15" : "calibration";
 	snprintf(cd->text, sizeof(cd->text),
-		 "the kernel's %s TSC rate, %.3f MHz, and CLOCK_MONOTONIC: approximate (an unstable TSC, no exact conversion)",
-		 kind == 2 ? "refined" : "detected", mhz);
+		 "%s TSC rate, %.3f MHz, and CLOCK_MONOTONIC: approximate (an unstable TSC, no exact conversion)",
+		 kind == 3 ? "CPUID leaf 0x15's" : kind == 2 ? "the kernel's refined" : "the kernel's detected", mhz);
 	return 0;
 }
 
@@ -402,7 +414,7 @@ static int systemctl_show(char *const argv[], char *out, size_t size)
 
 /* systemd's own marks when it is PID 1 (the manager's startup finished,
  * multi-user.target reached): microseconds of CLOCK_MONOTONIC, taken as
- * the log's clock (see calibrated_clock()). */
+ * the log's clock (see rate_clock()). */
 static void systemd_marks(const char *root, int64_t t0, struct marks *m)
 {
 	static char *const manager[] = { "systemctl", "show", "--property=FinishTimestampMonotonic", NULL };
@@ -647,8 +659,10 @@ int kl_cmd_timeline(const char *root, const struct kl_timeline_opts *o)
 		}
 		cd.id = "given";
 		snprintf(cd.text, sizeof(cd.text), "given (--tsc-clock)");
-	} else if (perf_clock(&c, &why) < 0 && calibrated_clock(&lg.view, &c, &cd) < 0) {
-		say("cannot put the TSC on the kernel's clock: %s, and its log gives no TSC calibration", why);
+	} else if (perf_clock(&c, &why) < 0 && rate_clock(&lg.view, &c, &cd) < 0) {
+		say("cannot put the TSC on the kernel's clock: %s, CPUID leaf 0x15 gives no rate and the log no "
+		    "TSC calibration",
+		    why);
 		r = 1;
 		goto out;
 	}

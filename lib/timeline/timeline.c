@@ -110,6 +110,15 @@ int kl_tsc_mhz_from_log(const char *text, size_t len, double *ret_mhz)
 	return 0;
 }
 
+int kl_tsc_mhz_from_cpuid15(uint32_t eax, uint32_t ebx, uint32_t ecx, double *ret_mhz)
+{
+	if (!eax || !ebx || !ecx)
+		return -ENOENT;
+	/* 2^32 * 2^32 fits a double's range; the rate is a ratio anyway */
+	*ret_mhz = (double)ecx * (double)ebx / (double)eax / 1e6;
+	return 0;
+}
+
 bool kl_mark_name_ok(const char *name, size_t len)
 {
 	size_t i;

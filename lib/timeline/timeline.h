@@ -47,6 +47,13 @@ int64_t kl_tsc_to_ns(const struct kl_tsc_clock *c, uint64_t tsc);
  * as the rate: an error of e in it is e of the time since ns_now. */
 int kl_tsc_clock_from_rate(double mhz, uint64_t tsc_now, uint64_t ns_now, struct kl_tsc_clock *ret);
 
+/* The TSC rate CPUID leaf 0x15 gives (Intel SDM vol. 2A, CPUID, "Time
+ * Stamp Counter and Nominal Core Crystal Clock Information Leaf"): the
+ * TSC runs at crystal_hz (ecx) * numerator (ebx) / denominator (eax).
+ * -ENOENT when any of the three is 0: not enumerated (AMD, most virtual
+ * machines, Intel parts that leave the crystal to a table by model). */
+int kl_tsc_mhz_from_cpuid15(uint32_t eax, uint32_t ebx, uint32_t ecx, double *ret_mhz);
+
 /* The TSC rate a kernel log line gives ("tsc: Refined TSC clocksource
  * calibration: 2294.684 MHz", "tsc: Detected 2294.608 MHz processor"):
  * 2 refined, 1 detected, 0 neither. */

@@ -134,6 +134,28 @@ static void clock_from_rate(void **state)
 	assert_int_equal(kl_tsc_mhz_from_log("Memory: 260916K", 15, &mhz), 0);
 }
 
+static void clock_from_cpuid15(void **state)
+{
+	double mhz = -1;
+
+	(void)state;
+	/* a 24 MHz crystal and a TSC at 176/2 of it: 2112 MHz */
+	assert_int_equal(kl_tsc_mhz_from_cpuid15(/* eax= */ 2, /* ebx= */ 176, /* ecx= */ 24000000, &mhz), 0);
+	assert_true(mhz > 2111.999999 && mhz < 2112.000001);
+	/* a 25 MHz crystal, 200/3: a rate that is not a whole number */
+	assert_int_equal(kl_tsc_mhz_from_cpuid15(3, 200, 25000000, &mhz), 0);
+	assert_true(mhz > 1666.666666 && mhz < 1666.666667);
+	/* the largest fields do not overflow */
+	assert_int_equal(kl_tsc_mhz_from_cpuid15(1, UINT32_MAX, UINT32_MAX, &mhz), 0);
+	assert_true(mhz > 1.8446744e13 && mhz < 1.8446745e13);
+	/* any field 0: not enumerated, and the output left alone */
+	mhz = -1;
+	assert_int_equal(kl_tsc_mhz_from_cpuid15(0, 176, 24000000, &mhz), -ENOENT);
+	assert_int_equal(kl_tsc_mhz_from_cpuid15(2, 0, 24000000, &mhz), -ENOENT);
+	assert_int_equal(kl_tsc_mhz_from_cpuid15(2, 176, 0, &mhz), -ENOENT);
+	assert_true(mhz == -1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -141,6 +163,7 @@ int main(void)
 		cmocka_unit_test(refuses_damage),
 		cmocka_unit_test(tsc_to_kernel_clock),
 		cmocka_unit_test(clock_from_rate),
+		cmocka_unit_test(clock_from_cpuid15),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
