@@ -5,7 +5,8 @@
  * decode fails with a reason or yields a record whose stamps are known and
  * in order; a kmsg record's text lies inside the bytes; a calibration
  * line gives a positive rate or none; a mark has a valid name; advice,
- * when there is any, cites lines of the log it was given. */
+ * when there is any, cites lines of the log it was given; a chain's
+ * timeline history that decodes lays out again to the same bytes. */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,6 +14,7 @@
 #include "lib/base/util.h"
 #include "lib/timeline/advice.h"
 #include "lib/timeline/bootlog.h"
+#include "lib/timeline/history.h"
 #include "lib/timeline/timeline.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -66,6 +68,21 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		for (k = 0; k < adv[i].n_evidence; k++)
 			if (adv[i].evidence[k] < 0 || (size_t)adv[i].evidence[k] >= log.n)
 				abort();
+	}
+	/* a history that decodes is exactly what its entries lay out */
+	{
+		static struct kl_tlh_entry hist[KL_TLH_ENTRIES_MAX];
+		static uint8_t again[KL_TLH_SIZE_MAX];
+		size_t hn = 0, hlen = 0;
+
+		err.msg[0] = 0;
+		if (kl_tlh_decode(data, size, hist, &hn, &err) < 0) {
+			if (!err.msg[0])
+				abort();
+		} else if (hn > KL_TLH_ENTRIES_MAX || kl_tlh_encode(hist, hn, again, sizeof(again), &hlen) < 0 ||
+			   hlen != size || memcmp(again, data, size)) {
+			abort();
+		}
 	}
 	/* the kernel's calibration lines: a rate, positive, or none */
 	if (kl_tsc_mhz_from_log((const char *)data, size, &mhz) && !(mhz > 0))

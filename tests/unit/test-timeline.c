@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The timeline record's decoder (what the purgatory stamped), the TSC to
- * kernel clock arithmetic of the perf mmap page, and the /dev/kmsg record
- * parser. */
+ * kernel clock arithmetic of the perf mmap page and CPUID leaf 0x15, and
+ * the history of a chain's timelines (lib/timeline/history.h). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -9,6 +9,7 @@
 
 #include "fixture.h"
 #include "lib/base/util.h"
+#include "lib/timeline/history.h"
 #include "lib/timeline/timeline.h"
 
 /* A record as the loader lays it out and the purgatory stamps it. */
@@ -156,14 +157,178 @@ static void clock_from_cpuid15(void **state)
 	assert_true(mhz == -1);
 }
 
+static struct kl_tlh_entry history_entry(const char *release, uint32_t run_init_us)
+{
+	struct kl_tlh_entry e = { .check = KL_TL_CHECK_CRC32C, .checked_bytes = 56u << 20 };
+
+	snprintf(e.release, sizeof(e.release), "%s", release);
+	e.present = 1U << KL_TLH_PURG_CHECKED | 1U << KL_TLH_CLOCK_ZERO | 1U << KL_TLH_RUN_INIT;
+	e.usec[KL_TLH_PURG_CHECKED] = 98678;
+	e.usec[KL_TLH_CLOCK_ZERO] = 214911;
+	e.usec[KL_TLH_RUN_INIT] = run_init_us;
+	return e;
+}
+
+static void history_round_trip(void **state)
+{
+	struct kl_tlh_entry v[KL_TLH_ENTRIES_MAX] = { { { 0 } } }, got[KL_TLH_ENTRIES_MAX], e;
+	uint8_t buf[KL_TLH_SIZE_MAX];
+	struct kl_err err = { { 0 } };
+	size_t n = 0, len = 0, m = 0, i;
+	char release[32];
+
+	(void)state;
+	/* an empty history is a history */
+	assert_int_equal(kl_tlh_encode(v, 0, buf, sizeof(buf), &len), 0);
+	assert_int_equal(len, sizeof(struct kl_tlh_header));
+	assert_int_equal(kl_tlh_decode(buf, len, got, &m, &err), 0);
+	assert_int_equal(m, 0);
+	/* 20 updates: the last 16 are kept, oldest first */
+	for (i = 0; i < 20; i++) {
+		snprintf(release, sizeof(release), "6.1.0-%zu-cloud-amd64", i);
+		e = history_entry(release, 2000000 + (uint32_t)i);
+		n = kl_tlh_push(v, n, &e);
+	}
+	assert_int_equal(n, KL_TLH_ENTRIES_MAX);
+	assert_string_equal(v[0].release, "6.1.0-4-cloud-amd64");
+	assert_string_equal(v[15].release, "6.1.0-19-cloud-amd64");
+	assert_int_equal(kl_tlh_encode(v, n, buf, sizeof(buf), &len), 0);
+	assert_int_equal(len, KL_TLH_SIZE_MAX);
+	assert_int_equal(kl_le32(buf), KL_TLH_MAGIC);
+	assert_int_equal(kl_tlh_decode(buf, len, got, &m, &err), 0);
+	assert_int_equal(m, 16);
+	for (i = 0; i < m; i++) {
+		assert_string_equal(got[i].release, v[i].release);
+		assert_int_equal(got[i].present, v[i].present);
+		assert_int_equal(got[i].usec[KL_TLH_RUN_INIT], 2000004 + i);
+		assert_int_equal(got[i].checked_bytes, 56u << 20);
+	}
+	assert_string_equal(kl_tlh_mark_name(KL_TLH_RUN_INIT), "run_init");
+	assert_null(kl_tlh_mark_name(KL_TLH_MARKS_MAX));
+	/* too many, or too little room */
+	assert_int_equal(kl_tlh_encode(v, KL_TLH_ENTRIES_MAX + 1, buf, sizeof(buf), &len), -E2BIG);
+	assert_int_equal(kl_tlh_encode(v, 2, buf, sizeof(struct kl_tlh_header) + 200, &len), -E2BIG);
+}
+
+/* Lay out the two entries, let damage() change the bytes, decode. */
+static int history_damaged(void (*damage)(uint8_t *b, size_t *len, bool *recrc), struct kl_err *err)
+{
+	struct kl_tlh_entry v[2] = { history_entry("6.1.0-57-cloud-amd64", 2383316),
+				     history_entry("7.2.0-1-cloud-amd64", 2100000) };
+	struct kl_tlh_entry got[KL_TLH_ENTRIES_MAX];
+	uint8_t buf[KL_TLH_SIZE_MAX + 8];
+	size_t len = 0, n = 99;
+	bool recrc = true;
+	int r;
+
+	assert_int_equal(kl_tlh_encode(v, 2, buf, sizeof(buf), &len), 0);
+	damage(buf, &len, &recrc);
+	if (recrc) { /* damage a CRC does not catch: a writer's mistake */
+		kl_put_le32(buf + 12, 0);
+		kl_put_le32(buf + 12, (uint32_t)crc32(0L, buf, (uInt)len));
+	}
+	memset(err, 0, sizeof(*err));
+	r = kl_tlh_decode(buf, len, got, &n, err);
+	assert_int_equal(n, 99); /* written on success only */
+	return r;
+}
+
+static void flip_bit(uint8_t *b, size_t *len, bool *recrc)
+{
+	(void)len;
+	b[16 + 128 + 70] ^= 4;
+	*recrc = false;
+}
+static void cut_short(uint8_t *b, size_t *len, bool *recrc)
+{
+	(void)b;
+	*len -= 1;
+	*recrc = false;
+}
+static void bad_magic(uint8_t *b, size_t *len, bool *recrc)
+{
+	(void)len;
+	(void)recrc;
+	b[0] ^= 1;
+}
+static void new_version(uint8_t *b, size_t *len, bool *recrc)
+{
+	(void)len;
+	(void)recrc;
+	kl_put_le16(b + 4, 2);
+}
+static void too_many(uint8_t *b, size_t *len, bool *recrc)
+{
+	(void)len;
+	(void)recrc;
+	kl_put_le16(b + 6, 17);
+}
+static void big_entries(uint8_t *b, size_t *len, bool *recrc)
+{
+	(void)len;
+	(void)recrc;
+	kl_put_le32(b + 8, 136);
+}
+static void unknown_check(uint8_t *b, size_t *len, bool *recrc)
+{
+	(void)len;
+	(void)recrc;
+	kl_put_le32(b + 16 + 56, 9);
+}
+static void unknown_mark(uint8_t *b, size_t *len, bool *recrc)
+{
+	(void)len;
+	(void)recrc;
+	kl_put_le32(b + 16 + 60, 1U << 15);
+}
+static void open_release(uint8_t *b, size_t *len, bool *recrc)
+{
+	(void)len;
+	(void)recrc;
+	memset(b + 16 + 128, 'x', 48);
+}
+static void odd_release(uint8_t *b, size_t *len, bool *recrc)
+{
+	(void)len;
+	(void)recrc;
+	b[16 + 3] = '\n';
+}
+
+static void history_refuses_damage(void **state)
+{
+	static const struct {
+		void (*damage)(uint8_t *b, size_t *len, bool *recrc);
+		int code;
+		const char *msg;
+	} cases[] = {
+		{ flip_bit, -EBADMSG, "timeline history damaged (CRC-32 mismatch)" },
+		{ cut_short, -EBADMSG, "timeline history of 2 entries is 271 bytes, should be 272" },
+		{ bad_magic, -EBADMSG, "not a timeline history (magic 0x484c544a)" },
+		{ new_version, -EPROTONOSUPPORT, "timeline history version 2, this reader knows 1" },
+		{ too_many, -EBADMSG, "timeline history of 17 entries (at most 16)" },
+		{ big_entries, -EBADMSG, "timeline history entries of 136 bytes, this reader knows 128" },
+		{ unknown_check, -EBADMSG, "timeline history entry 0 names an unknown check (9)" },
+		{ unknown_mark, -EBADMSG, "timeline history entry 0 has marks this reader does not know (0x8000)" },
+		{ open_release, -EBADMSG, "timeline history entry 1: release not terminated" },
+		{ odd_release, -EBADMSG, "timeline history entry 0: release has byte 0x0a" },
+	};
+	struct kl_err err;
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < KL_ARRAY_SIZE(cases); i++) {
+		assert_int_equal(history_damaged(cases[i].damage, &err), cases[i].code);
+		assert_string_equal(err.msg, cases[i].msg);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(decodes_a_stamped_record),
-		cmocka_unit_test(refuses_damage),
-		cmocka_unit_test(tsc_to_kernel_clock),
-		cmocka_unit_test(clock_from_rate),
-		cmocka_unit_test(clock_from_cpuid15),
+		cmocka_unit_test(decodes_a_stamped_record), cmocka_unit_test(refuses_damage),
+		cmocka_unit_test(tsc_to_kernel_clock),	    cmocka_unit_test(clock_from_rate),
+		cmocka_unit_test(clock_from_cpuid15),	    cmocka_unit_test(history_round_trip),
+		cmocka_unit_test(history_refuses_damage),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
