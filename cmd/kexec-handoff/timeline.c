@@ -294,11 +294,15 @@ static inline uint64_t rdtsc(void)
 }
 
 /* The TSC's rate from CPUID leaf 0x15, where this processor enumerates
- * it: 0, or -ENOENT. */
+ * it: 0, or -ENOENT.  Intel's only, as the kernel's native_calibrate_tsc()
+ * has it: on other vendors the leaf is reserved. */
 static int cpuid_tsc_mhz(double *ret_mhz)
 {
 	unsigned int eax = 0, ebx = 0, ecx = 0, edx = 0;
 
+	if (!__get_cpuid(0, &eax, &ebx, &ecx, &edx) || ebx != 0x756e6547 || edx != 0x49656e69 ||
+	    ecx != 0x6c65746e) /* "GenuineIntel" */
+		return -ENOENT;
 	if (!__get_cpuid(0x15, &eax, &ebx, &ecx, &edx)) /* 0 above the highest leaf */
 		return -ENOENT;
 	return kl_tsc_mhz_from_cpuid15(eax, ebx, ecx, ret_mhz);
