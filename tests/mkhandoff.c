@@ -11,6 +11,19 @@
  *        as kexec would write it: a pmem region at 1 GiB with the SHA-256 of
  *        REGION_BYTES, and an in-memory blob "state" (kind vmm) with
  *        BLOB_BYTES' length and SHA-256
+ *   mkhandoff history FILE REGION_BYTES BLOB_BYTES LIST_BYTES
+ *        the same, and a third in-memory blob, the chain's timelines
+ *        (kexec-live.timelines, kind timeline) with LIST_BYTES' length and
+ *        SHA-256
+ *   mkhandoff timelines FILE N
+ *        a list of N update timelines (lib/timeline/history.h): update i
+ *        (from 1) started kernel "6.1.0-hop<i>", SHA-256 over i MiB, its
+ *        marks purgatory_checked at i ms, kernel_entry at i + 0.5,
+ *        clock_zero at 10 i, run_init at 100 i
+ *   mkhandoff find-timelines OUT FILE...
+ *        the first list of update timelines among FILEs' bytes (a kexec
+ *        segment holds it as an in-memory blob), by its magic and count,
+ *        to OUT; exit 1 when none is there
  *   mkhandoff timeline FILE START CHECKED JUMP
  *        a timeline record (purgatory/timeline.h) as the purgatory stamps it:
  *        the three TSC values, a CRC-32C check of 96 MiB, its CRC-32
@@ -22,6 +35,7 @@
 
 #include "lib/base/util.h"
 #include "lib/handoff/handoff.h"
+#include "lib/timeline/history.h"
 #include "purgatory/crc32c.h"
 #include "purgatory/timeline.h"
 #include <zlib.h>
@@ -71,6 +85,65 @@ static int timeline(int argc, char **argv)
 	return 0;
 }
 
+static int timelines(int argc, char **argv)
+{
+	struct kl_tlh_entry v[KL_TLH_ENTRIES_MAX] = { { { 0 } } };
+	uint8_t buf[KL_TLH_SIZE_MAX];
+	unsigned long n;
+	size_t i, len;
+	FILE *f;
+
+	if (argc != 4 || (n = strtoul(argv[3], NULL, 0)) > KL_TLH_ENTRIES_MAX)
+		return 2;
+	for (i = 0; i < n; i++) {
+		uint32_t at = (uint32_t)(i + 1) * 1000; /* microseconds */
+
+		snprintf(v[i].release, sizeof(v[i].release), "6.1.0-hop%zu", i + 1);
+		v[i].check = KL_TL_CHECK_SHA256;
+		v[i].checked_bytes = (uint64_t)(i + 1) << 20;
+		v[i].usec[KL_TLH_PURG_CHECKED] = at;
+		v[i].usec[KL_TLH_KERNEL_ENTRY] = at + 500;
+		v[i].usec[KL_TLH_CLOCK_ZERO] = 10 * at;
+		v[i].usec[KL_TLH_RUN_INIT] = 100 * at;
+		v[i].present = 1U << KL_TLH_PURG_CHECKED | 1U << KL_TLH_KERNEL_ENTRY | 1U << KL_TLH_CLOCK_ZERO |
+			       1U << KL_TLH_RUN_INIT;
+	}
+	if (kl_tlh_encode(v, n, buf, sizeof(buf), &len) < 0)
+		return 1;
+	f = fopen(argv[2], "wb");
+	if (!f || fwrite(buf, 1, len, f) != len || fclose(f))
+		return 1;
+	return 0;
+}
+
+static int find_timelines(int argc, char **argv)
+{
+	static uint8_t buf[64 << 20];
+	int i;
+
+	for (i = 3; i < argc; i++) {
+		FILE *f = fopen(argv[i], "rb");
+		size_t len, off, n;
+
+		if (!f)
+			return 2;
+		len = fread(buf, 1, sizeof(buf), f);
+		fclose(f);
+		for (off = 0; off + sizeof(struct kl_tlh_header) <= len; off++) {
+			if (kl_le32(buf + off) != KL_TLH_MAGIC)
+				continue;
+			n = sizeof(struct kl_tlh_header) + kl_le16(buf + off + 6) * sizeof(struct kl_tlh_entry);
+			if (n > len - off)
+				continue;
+			f = fopen(argv[2], "wb");
+			if (!f || fwrite(buf + off, 1, n, f) != n || fclose(f))
+				return 1;
+			return 0;
+		}
+	}
+	return 1;
+}
+
 int main(int argc, char **argv)
 {
 	static const uint8_t state[] = "queue heads: 17, 42, 99\n";
@@ -88,14 +161,19 @@ int main(int argc, char **argv)
 		return 2;
 	if (!strcmp(argv[1], "timeline"))
 		return timeline(argc, argv);
+	if (!strcmp(argv[1], "timelines"))
+		return timelines(argc, argv);
+	if (!strcmp(argv[1], "find-timelines"))
+		return find_timelines(argc, argv);
 	snprintf(r.name, sizeof(r.name), "%s", "vm-ram");
 	snprintf(b.name, sizeof(b.name), "%s", "nic0");
 	snprintf(b.kind, sizeof(b.kind), "%s", "device");
 	EVP_Digest(state, sizeof(state) - 1, b.sha256, NULL, EVP_sha256(), NULL);
-	if (!strcmp(argv[1], "chain")) {
+	if (!strcmp(argv[1], "chain") || !strcmp(argv[1], "history")) {
 		uint64_t n;
 
-		if (argc != 5 || digest_file(argv[3], r.sha256, &n) < 0 || digest_file(argv[4], b.sha256, &b.len) < 0)
+		if (argc != (strcmp(argv[1], "chain") ? 6 : 5) || digest_file(argv[3], r.sha256, &n) < 0 ||
+		    digest_file(argv[4], b.sha256, &b.len) < 0)
 			return 2;
 		r.size = n;
 		r.digest_alg = KL_HO_DIGEST_SHA256;
@@ -114,7 +192,18 @@ int main(int argc, char **argv)
 		r.size = 4096;
 		r.digest_alg = KL_HO_DIGEST_SHA256;
 	}
-	if (kl_handoff_add(&t, &r, NULL) || kl_handoff_add(&t, &b, NULL) || kl_handoff_encode(&t, &p, &len, NULL))
+	if (kl_handoff_add(&t, &r, NULL) || kl_handoff_add(&t, &b, NULL))
+		return 1;
+	if (!strcmp(argv[1], "history")) {
+		struct kl_ho_entry h = { .type = KL_HO_BLOB, .storage = KL_HO_IN_MEMORY, .phys = 0x7100000,
+					 .digest_alg = KL_HO_DIGEST_SHA256 };
+
+		snprintf(h.name, sizeof(h.name), "%s", KL_TLH_BLOB_NAME);
+		snprintf(h.kind, sizeof(h.kind), "%s", "timeline");
+		if (digest_file(argv[5], h.sha256, &h.len) < 0 || kl_handoff_add(&t, &h, NULL))
+			return 1;
+	}
+	if (kl_handoff_encode(&t, &p, &len, NULL))
 		return 1;
 	buf = p;
 	if (!strcmp(argv[1], "newkind")) {

@@ -47,6 +47,9 @@ static void usage(FILE *f)
 	      "                     the update's marks in ms since the purgatory started: its\n"
 	      "                     TSC stamps on this kernel's clock, this kernel's log,\n"
 	      "                     systemd's and the marks set with --mark\n"
+	      "  timeline --all [--json]\n"
+	      "                     every update of this chain, the oldest first (the last\n"
+	      "                     16, handed on by --handoff-from-previous), this boot's last\n"
 	      "  timeline --mark=NAME  set a mark NAME now (for a script: \"VM resumed\")\n"
 	      "  timeline --advise [--json]\n"
 	      "                     what took longest in this boot and what would shorten\n"
@@ -350,16 +353,20 @@ static const struct ho_command *pick_command(int argc, char **argv, struct ho_ar
 		say("%s goes with %s only", a->json ? "--json" : "-o", a->json ? "list and timeline" : "get");
 		return NULL;
 	}
-	if ((a->tl.tsc_clock || a->tl.mark || a->tl.advise || a->tl.svg) && cmd->run != cmd_timeline) {
-		say("--tsc-clock, --mark, --advise and --svg go with timeline only");
+	if ((a->tl.tsc_clock || a->tl.mark || a->tl.advise || a->tl.svg || a->tl.all) && cmd->run != cmd_timeline) {
+		say("--tsc-clock, --mark, --advise, --all and --svg go with timeline only");
 		return NULL;
 	}
-	if (a->tl.mark && (a->json || a->tl.advise || a->tl.svg || a->tl.tsc_clock)) {
+	if (a->tl.mark && (a->json || a->tl.advise || a->tl.svg || a->tl.tsc_clock || a->tl.all)) {
 		say("timeline --mark sets a mark and prints nothing: no other option goes with it");
 		return NULL;
 	}
-	if (a->tl.advise && (a->tl.svg || a->tl.tsc_clock)) {
-		say("timeline --advise reads the log only: --svg and --tsc-clock do not go with it");
+	if (a->tl.advise && (a->tl.svg || a->tl.tsc_clock || a->tl.all)) {
+		say("timeline --advise reads the log only: --svg, --all and --tsc-clock do not go with it");
+		return NULL;
+	}
+	if (a->tl.all && a->tl.svg) {
+		say("timeline --all prints a table of updates: --svg draws one update, without --all");
 		return NULL;
 	}
 	a->name = nargs ? argv[optind] : NULL;
@@ -372,7 +379,7 @@ int main(int argc, char **argv)
 		{ "json", no_argument, NULL, 'j' }, { "output", required_argument, NULL, 'o' },
 		{ "root", required_argument, NULL, 'R' }, { "tsc-clock", required_argument, NULL, 'T' },
 		{ "mark", required_argument, NULL, 'M' }, { "advise", no_argument, NULL, 'A' },
-		{ "svg", required_argument, NULL, 'S' },
+		{ "svg", required_argument, NULL, 'S' }, { "all", no_argument, NULL, 'L' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'v' }, { NULL, 0, NULL, 0 },
 	};
@@ -391,6 +398,7 @@ int main(int argc, char **argv)
 		case 'M': a.tl.mark = optarg; break;
 		case 'A': a.tl.advise = true; break;
 		case 'S': a.tl.svg = optarg; break;
+		case 'L': a.tl.all = true; break;
 		case 'h':
 			usage(stdout);
 			return kl_exit_code("kexec-handoff", 0, 1);

@@ -236,7 +236,8 @@ static const struct cli_option cli_options[] = {
 	  .off = FIELD(handoff_from_previous), .legacy = "--handoff-from-previous",
 	  .help = "hand over again what this kernel received, after\n"
 		  "checking every digest; a --preserve or --handoff-file\n"
-		  "of the same name replaces the received entry" },
+		  "of the same name replaces the received entry; the\n"
+		  "chain's update timelines go on, this kernel's added" },
 	{ .long_name = "no-preload-decompressed", .section = SEC_LOADING, .store = ST_TRUE, .off = FIELD(no_preload),
 	  .help = "ignore fast_path=yes in /etc/kexec-live.conf:\n"
 		  "the new kernel decompresses itself, as with\n"

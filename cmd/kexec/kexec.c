@@ -31,6 +31,8 @@
 #include "lib/format/initramfs.h"
 #include "lib/format/uki.h"
 #include "lib/handoff/handoff-io.h"
+#include "lib/timeline/collect.h"
+#include "lib/timeline/history.h"
 #include "lib/plan/cmdline.h"
 #include "lib/plan/plan.h"
 #include "lib/sys/fileio.h"
@@ -375,9 +377,76 @@ static int take_blob(struct kl_ctx *c, const struct kl_ho_entry *e)
 	return KL_EXIT_OK;
 }
 
+/* This kernel's own update, as kexec-handoff timeline gathers it, into
+ * *ret: 0, -ENOENT when it was not timed (not started through our
+ * purgatory), or why not in err. */
+static int own_update(const struct kl_ctx *c, struct kl_tlh_entry *ret, struct kl_err *err)
+{
+	struct kl_tl_log lg = { 0 };
+	struct kl_tsc_clock given;
+	struct kl_tl_update u;
+	char release[KL_TLH_RELEASE_MAX];
+	int r;
+
+	if (c->sys->tsc_clock && kl_tsc_clock_parse(c->sys->tsc_clock, &given) < 0)
+		return kl_fail(err, -EINVAL, "the seam's TSC clock '%s' is not ZERO:MULT:SHIFT", c->sys->tsc_clock);
+	r = kl_tl_log_read(c->sys->root, &lg);
+	if (r == 0)
+		r = kl_tl_collect(c->sys->root, c->sys->tsc_clock ? &given : NULL, &lg, &u, err);
+	kl_tl_log_free(&lg);
+	if (r == 0)
+		r = kl_tl_release(c->sys->root, release, err);
+	if (r == 0 && kl_tlh_entry_make(release, &u.t, &u.marks, ret) < 0)
+		r = kl_fail(err, -EINVAL, "the release '%s' does not fit a timeline entry", release);
+	return r;
+}
+
+/* The chain's history (kexec-handoff(5), "kexec-live.timelines"): the
+ * timelines this kernel received, and its own update's last, for
+ * `kexec-handoff timeline --all` in the next kernel.  Never fails the
+ * load: a damaged list is said and left out (never trusted), an update
+ * that cannot be timed is said and not added.  Returns an exit code. */
+static int hand_on_history(struct kl_ctx *c, const struct kl_handoff *t)
+{
+	struct kl_tlh_entry v[KL_TLH_ENTRIES_MAX], e;
+	struct kl_err err = { { 0 } };
+	uint8_t buf[KL_TLH_SIZE_MAX];
+	void *bytes;
+	size_t n = 0, len;
+	int r = kl_tl_history_read(c->sys->root, t, v, &n, &err);
+
+	if (r < 0 && r != -ENOENT) {
+		say("--handoff-from-previous: %s; left out, the history starts again", err.msg);
+		n = 0;
+	}
+	err = (struct kl_err){ { 0 } };
+	r = own_update(c, &e, &err);
+	if (r == 0)
+		n = kl_tlh_push(v, n, &e);
+	else if (r == -ENOENT)
+		kl_debug("kexec: this kernel's update was not timed: %s\n", err.msg);
+	else
+		say("--handoff-from-previous: this kernel's update is not in the history it hands on: %s", err.msg);
+	if (!n)
+		return KL_EXIT_OK;
+	if (kl_tlh_encode(v, n, buf, sizeof(buf), &len) < 0)
+		return KL_EXIT_FAIL; /* cannot be: n <= KL_TLH_ENTRIES_MAX, buf of the most */
+	bytes = malloc(len);
+	if (!bytes) {
+		say("out of memory");
+		return KL_EXIT_FAIL;
+	}
+	memcpy(bytes, buf, len);
+	if (add_blob(c, KL_TLH_BLOB_NAME, "timeline", bytes, len) < 0)
+		return KL_EXIT_FAIL;
+	kl_debug("kexec: --handoff-from-previous: %zu update timeline(s) handed on\n", n);
+	return KL_EXIT_OK;
+}
+
 /* --handoff-from-previous: every entry this kernel received, checked
  * against its digest, becomes an entry of the next table (unless an
- * option names it again).  Returns an exit code. */
+ * option names it again); the chain's history is handed on with this
+ * kernel's update added.  Returns an exit code. */
 static int take_previous(struct kl_ctx *c, const struct kl_sysinfo *si)
 {
 	struct kl_err err = { { 0 } };
@@ -403,9 +472,11 @@ static int take_previous(struct kl_ctx *c, const struct kl_sysinfo *si)
 				 e->name);
 		else if (e->type == KL_HO_REGION)
 			r = take_region(c, si, e);
-		else
+		else if (strcmp(e->name, KL_TLH_BLOB_NAME) != 0)
 			r = take_blob(c, e);
 	}
+	if (r == KL_EXIT_OK)
+		r = hand_on_history(c, &t);
 	kl_handoff_free(&t);
 	return r;
 }

@@ -324,6 +324,9 @@ int kl_preserve_parse(const char *arg, struct kl_preserve *ret, struct kl_err *e
 	p.name[n] = 0;
 	if (check_name(p.name, KL_HO_NAME_MAX, false) < 0)
 		return kl_fail(err, -EINVAL, "--preserve=%s: the name must be printable, without spaces", arg);
+	if (!strncmp(p.name, KL_HO_OWN_PREFIX, strlen(KL_HO_OWN_PREFIX)))
+		return kl_fail(err, -EINVAL, "--preserve=%s: names starting with '" KL_HO_OWN_PREFIX "' are kexec-live's own",
+			       arg);
 	r = kl_parse_size_prefix(colon + 1, &s, &p.start);
 	if (r == 0 && *s != '+')
 		r = -EINVAL;
@@ -372,6 +375,9 @@ int kl_blob_parse(const char *arg, struct kl_blob *ret, struct kl_err *err)
 	}
 	if (check_name(b.name, KL_HO_NAME_MAX, false) < 0 || check_name(b.kind, KL_HO_KIND_MAX, true) < 0)
 		return kl_fail(err, -EINVAL, "--handoff-file=%s: name and kind must be printable, without spaces", arg);
+	if (!strncmp(b.name, KL_HO_OWN_PREFIX, strlen(KL_HO_OWN_PREFIX)))
+		return kl_fail(err, -EINVAL, "--handoff-file=%s: names starting with '" KL_HO_OWN_PREFIX
+			       "' are kexec-live's own", arg);
 	b.path = eq + 1;
 	*ret = b;
 	return 0;

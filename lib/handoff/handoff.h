@@ -29,6 +29,9 @@
 #define KL_HO_MAX_RECORDS 4096
 #define KL_HO_NAME_MAX 63
 #define KL_HO_KIND_MAX 31
+/* Names kexec-live gives its own records ("kexec-live.timelines"); the
+ * options refuse them. */
+#define KL_HO_OWN_PREFIX "kexec-live."
 /* setup_data type of the node carrying the table: far from the kernel's
  * own (1..10 and SETUP_INDIRECT's 1<<31); "KLHO" in ASCII. */
 #define KL_HO_SETUP_TYPE 0x4f484c4bU

@@ -7,6 +7,10 @@
  *   KL_FAKE_LOG         file the calls are appended to
  *   KL_FAKE_FILE_ERRNO  make kexec_file_load fail, e.g. ENOSYS or 22
  *   KL_FAKE_LOAD_ERRNO  make kexec_load fail
+ *   KL_FAKE_SEGMENTS    directory: kexec_load writes segment N's bytes to
+ *                       DIR/segment-N, to be read as the next kernel would
+ *   KL_FAKE_TSC_CLOCK   ZERO:MULT:SHIFT, the TSC conversion kexec times this
+ *                       kernel's update with (see sys.h)
  *
  * A successful (un)load writes 1 or 0 to KL_SYSROOT/sys/kernel/
  * kexec_loaded (kexec_crash_loaded for crash loads), as the kernel would.
@@ -77,6 +81,26 @@ static void set_loaded(unsigned long crash, int v)
 	fclose(f);
 }
 
+/* KL_FAKE_SEGMENTS: each segment's bytes in a file of its own. */
+static void dump_segments(unsigned long nr, const struct kl_kexec_segment *segs)
+{
+	const char *dir = getenv("KL_FAKE_SEGMENTS");
+	char path[4096];
+	unsigned long i;
+
+	for (i = 0; dir && i < nr; i++) {
+		FILE *f;
+
+		snprintf(path, sizeof(path), "%s/segment-%lu", dir, i);
+		f = fopen(path, "wb");
+		if (!f)
+			continue;
+		if (segs[i].bufsz && fwrite(segs[i].buf, 1, segs[i].bufsz, f) != segs[i].bufsz)
+			logf_("cannot write %s\n", path);
+		fclose(f);
+	}
+}
+
 static int fake_kexec_load(uint64_t entry, unsigned long nr, const struct kl_kexec_segment *segs,
 			   unsigned long flags)
 {
@@ -90,6 +114,7 @@ static int fake_kexec_load(uint64_t entry, unsigned long nr, const struct kl_kex
 		      (unsigned long long)(uintptr_t)segs[i].mem, segs[i].memsz);
 	if (e)
 		return -e;
+	dump_segments(nr, segs);
 	/* What the kernel checks first (kernel/kexec_core.c). */
 	if (nr > 16)
 		return -EINVAL;
@@ -164,5 +189,6 @@ const struct kl_sys *kl_sys_get(void)
 	const char *root = getenv("KL_SYSROOT");
 
 	kl_sys_fake.root = root ? root : "";
+	kl_sys_fake.tsc_clock = getenv("KL_FAKE_TSC_CLOCK");
 	return &kl_sys_fake;
 }

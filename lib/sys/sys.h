@@ -32,6 +32,11 @@ struct kl_sys {
 	void (*sync)(void);
 	int (*shutdown)(void); /* run `shutdown -r now` */
 	int (*getrandom)(void *buf, size_t len);
+	/* The TSC-to-clock conversion, ZERO:MULT:SHIFT, to time this
+	 * kernel's update with instead of the perf page's: the fake seam's
+	 * (KL_FAKE_TSC_CLOCK), so that tests get the same numbers on any
+	 * machine; NULL in the real one. */
+	const char *tsc_clock;
 };
 
 /* Provided by exactly one of sys-linux.c and sys-fake.c. */

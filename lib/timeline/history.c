@@ -152,3 +152,62 @@ size_t kl_tlh_push(struct kl_tlh_entry *v, size_t n, const struct kl_tlh_entry *
 	v[n] = *e;
 	return n + 1;
 }
+
+static bool release_ok(const char *s, size_t len)
+{
+	size_t i;
+
+	if (len >= KL_TLH_RELEASE_MAX)
+		return false;
+	for (i = 0; i < len; i++)
+		if ((unsigned char)s[i] < 0x21 || (unsigned char)s[i] > 0x7e)
+			return false;
+	return true;
+}
+
+int kl_tlh_entry_make(const char *release, const struct kl_timeline *t, const struct kl_tl_marks *m,
+		      struct kl_tlh_entry *ret)
+{
+	struct kl_tlh_entry e = { .checked_bytes = t->checked_bytes, .check = t->check };
+	size_t len = strnlen(release, KL_TLH_RELEASE_MAX), i, k;
+
+	if (!release_ok(release, len))
+		return -EINVAL;
+	memcpy(e.release, release, len);
+	for (i = 0; i < m->n; i++)
+		for (k = 0; k < KL_TLH_MARKS_MAX; k++) {
+			double us = m->v[i].ms * 1000.0 + 0.5; /* rounded below */
+
+			if (!mark_names[k] || strcmp(mark_names[k], m->v[i].name) != 0 || (e.present & 1U << k))
+				continue;
+			if (us >= 0 && us < (double)UINT32_MAX + 1.0) {
+				e.usec[k] = (uint32_t)us;
+				e.present |= 1U << k;
+			}
+		}
+	*ret = e;
+	return 0;
+}
+
+/* Who sets each mark: the first three are the purgatory's stamps, the
+ * last two systemd's. */
+static enum kl_tl_source mark_source(enum kl_tlh_mark k)
+{
+	if (k <= KL_TLH_KERNEL_ENTRY)
+		return KL_TL_SRC_PURGATORY;
+	if (k >= KL_TLH_STARTUP_FINISHED)
+		return KL_TL_SRC_USER;
+	return KL_TL_SRC_KERNEL;
+}
+
+void kl_tlh_entry_marks(const struct kl_tlh_entry *e, struct kl_tl_marks *ret)
+{
+	size_t k;
+
+	ret->n = 0;
+	kl_tl_marks_add(ret, "purgatory_start", 0, KL_TL_SRC_PURGATORY);
+	for (k = 0; k < KL_TLH_MARKS_MAX; k++)
+		if (mark_names[k] && (e->present & 1U << k))
+			kl_tl_marks_add(ret, mark_names[k], e->usec[k] / 1000.0, mark_source((enum kl_tlh_mark)k));
+	kl_tl_marks_sort(ret);
+}

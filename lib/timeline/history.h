@@ -17,6 +17,7 @@
 #include <stdint.h>
 
 #include "lib/base/err.h"
+#include "lib/timeline/timeline.h"
 
 #define KL_TLH_MAGIC 0x484c544bU /* "KTLH" */
 #define KL_TLH_VERSION 1
@@ -88,5 +89,16 @@ int kl_tlh_decode(const void *buf, size_t len, struct kl_tlh_entry *ret, size_t 
 /* Append e to the n entries of v, dropping the oldest past
  * KL_TLH_ENTRIES_MAX: the new count. */
 size_t kl_tlh_push(struct kl_tlh_entry *v, size_t n, const struct kl_tlh_entry *e);
+
+/* One update's entry: the release of the kernel it started, what its
+ * purgatory checked, and those of its marks the list keeps (by name; a
+ * mark before 0 or past 2^32-1 microseconds is not kept).  A release
+ * longer than KL_TLH_RELEASE_MAX - 1 bytes, or with bytes other than
+ * printable ASCII, is -EINVAL. */
+int kl_tlh_entry_make(const char *release, const struct kl_timeline *t, const struct kl_tl_marks *m,
+		      struct kl_tlh_entry *ret);
+
+/* An entry's marks again, purgatory_start (0) first, in time order. */
+void kl_tlh_entry_marks(const struct kl_tlh_entry *e, struct kl_tl_marks *ret);
 
 #endif

@@ -151,3 +151,48 @@ int kl_user_mark_parse(const char *line, size_t len, uint64_t *ret_tsc, char ret
 	ret_name[len - (size_t)(sp - line)] = 0;
 	return 0;
 }
+
+int kl_tsc_clock_parse(const char *s, struct kl_tsc_clock *ret)
+{
+	uint64_t v[3];
+	const char *p = s;
+	size_t i;
+
+	for (i = 0; i < 3; i++) {
+		if (kl_parse_u64_prefix(p, 0, &p, &v[i]) < 0 || *p != (i < 2 ? ':' : '\0'))
+			return -EINVAL;
+		p++;
+	}
+	if (v[1] > UINT32_MAX || v[2] > 63)
+		return -EINVAL;
+	*ret = (struct kl_tsc_clock){ .time_zero = v[0], .time_mult = (uint32_t)v[1], .time_shift = (uint16_t)v[2] };
+	return 0;
+}
+
+int kl_tl_marks_add(struct kl_tl_marks *m, const char *name, double ms, enum kl_tl_source src)
+{
+	struct kl_tl_mark *x;
+	size_t len = strnlen(name, KL_MARK_NAME_MAX);
+
+	if (m->n == KL_TL_MARKS_MAX)
+		return -E2BIG;
+	x = &m->v[m->n++];
+	memcpy(x->name, name, len);
+	x->name[len] = 0;
+	x->ms = ms;
+	x->src = src;
+	return 0;
+}
+
+void kl_tl_marks_sort(struct kl_tl_marks *m)
+{
+	size_t i, j;
+
+	for (i = 1; i < m->n; i++) {
+		struct kl_tl_mark x = m->v[i];
+
+		for (j = i; j > 0 && m->v[j - 1].ms > x.ms; j--)
+			m->v[j] = m->v[j - 1];
+		m->v[j] = x;
+	}
+}

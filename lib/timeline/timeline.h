@@ -41,6 +41,10 @@ struct kl_tsc_clock {
  * 64-bit tsc (a 128-bit product). */
 int64_t kl_tsc_to_ns(const struct kl_tsc_clock *c, uint64_t tsc);
 
+/* --tsc-clock=ZERO:MULT:SHIFT (tests): a conversion given as text.
+ * -EINVAL unless three numbers, MULT at most 32 bits, SHIFT at most 63. */
+int kl_tsc_clock_parse(const char *s, struct kl_tsc_clock *ret);
+
 /* Where the kernel offers no exact conversion (an unstable TSC): one
  * from the TSC's rate in MHz (the kernel's calibration, from its log)
  * and a TSC reading taken together with the clock's (ns_now).  As exact
@@ -67,6 +71,32 @@ int kl_tsc_mhz_from_log(const char *text, size_t len, double *ret_mhz);
 #define KL_MARK_NAME_MAX 48
 
 bool kl_mark_name_ok(const char *name, size_t len);
+
+/* Who set a mark (the chart colours its bar by it). */
+enum kl_tl_source { KL_TL_SRC_PURGATORY, KL_TL_SRC_KERNEL, KL_TL_SRC_USER, KL_TL_SRC_MAX };
+
+/* One mark of an update: its name, milliseconds since the purgatory
+ * started, and who set it. */
+struct kl_tl_mark {
+	char name[KL_MARK_NAME_MAX + 1];
+	double ms;
+	enum kl_tl_source src;
+};
+
+#define KL_TL_MARKS_MAX 64
+
+struct kl_tl_marks {
+	struct kl_tl_mark v[KL_TL_MARKS_MAX];
+	size_t n;
+};
+
+/* Add a mark (a name longer than KL_MARK_NAME_MAX is cut); past
+ * KL_TL_MARKS_MAX marks, -E2BIG and nothing added. */
+int kl_tl_marks_add(struct kl_tl_marks *m, const char *name, double ms, enum kl_tl_source src);
+
+/* In time order; marks of one time keep the order they were added in
+ * (the purgatory's before the kernel's). */
+void kl_tl_marks_sort(struct kl_tl_marks *m);
 
 /* One line of the marks file (without its newline): its TSC and name. */
 int kl_user_mark_parse(const char *line, size_t len, uint64_t *ret_tsc, char ret_name[KL_MARK_NAME_MAX + 1]);

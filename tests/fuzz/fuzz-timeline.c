@@ -6,7 +6,8 @@
  * in order; a kmsg record's text lies inside the bytes; a calibration
  * line gives a positive rate or none; a mark has a valid name; advice,
  * when there is any, cites lines of the log it was given; a chain's
- * timeline history that decodes lays out again to the same bytes. */
+ * timeline history that decodes lays out again to the same bytes, and
+ * each of its entries' marks make that entry again. */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -82,6 +83,22 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		} else if (hn > KL_TLH_ENTRIES_MAX || kl_tlh_encode(hist, hn, again, sizeof(again), &hlen) < 0 ||
 			   hlen != size || memcmp(again, data, size)) {
 			abort();
+		}
+		/* and each entry's marks make the same entry again */
+		for (i = 0; i < hn; i++) {
+			struct kl_timeline ht = { .check = (enum kl_tl_check)hist[i].check,
+						  .checked_bytes = hist[i].checked_bytes };
+			static struct kl_tl_marks hm;
+			struct kl_tlh_entry e;
+
+			kl_tlh_entry_marks(&hist[i], &hm);
+			if (kl_tlh_entry_make(hist[i].release, &ht, &hm, &e) < 0 || strcmp(e.release, hist[i].release) ||
+			    e.present != hist[i].present || e.check != hist[i].check ||
+			    e.checked_bytes != hist[i].checked_bytes)
+				abort();
+			for (k = 0; k < KL_TLH_MARKS_MAX; k++)
+				if ((e.present & 1U << k) && e.usec[k] != hist[i].usec[k])
+					abort();
 		}
 	}
 	/* the kernel's calibration lines: a rate, positive, or none */

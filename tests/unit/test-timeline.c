@@ -322,13 +322,123 @@ static void history_refuses_damage(void **state)
 	}
 }
 
+/* --tsc-clock's text: three numbers, MULT of 32 bits, SHIFT up to 63. */
+static void clock_parse(void **state)
+{
+	static const struct {
+		const char *s;
+		int r;
+		uint64_t zero;
+		uint32_t mult;
+		uint16_t shift;
+	} cases[] = {
+		{ "18446744071709551616:1:0", 0, 18446744071709551616ULL, 1, 0 },
+		{ "0x10:0x20:31", 0, 16, 32, 31 },
+		{ "0:4294967295:63", 0, 0, UINT32_MAX, 63 },
+		{ "0:4294967296:0", -EINVAL },
+		{ "0:1:64", -EINVAL },
+		{ "1:2", -EINVAL },
+		{ "1:2:3:4", -EINVAL },
+		{ "1::3", -EINVAL },
+		{ ":1:2", -EINVAL },
+		{ "1:2:3x", -EINVAL },
+		{ "-1:2:3", -EINVAL },
+		{ "", -EINVAL },
+	};
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < KL_ARRAY_SIZE(cases); i++) {
+		struct kl_tsc_clock c = { 7, 7, 7 };
+
+		assert_int_equal(kl_tsc_clock_parse(cases[i].s, &c), cases[i].r);
+		if (cases[i].r == 0) {
+			assert_true(c.time_zero == cases[i].zero);
+			assert_int_equal(c.time_mult, cases[i].mult);
+			assert_int_equal(c.time_shift, cases[i].shift);
+		} else {
+			assert_int_equal(c.time_mult, 7); /* untouched */
+		}
+	}
+}
+
+/* Marks in time order, ties in the order added; no more than the most. */
+static void marks_sorted(void **state)
+{
+	struct kl_tl_marks m = { 0 };
+	size_t i;
+
+	(void)state;
+	assert_int_equal(kl_tl_marks_add(&m, "c", 3.0, KL_TL_SRC_USER), 0);
+	assert_int_equal(kl_tl_marks_add(&m, "a", 1.0, KL_TL_SRC_PURGATORY), 0);
+	assert_int_equal(kl_tl_marks_add(&m, "b1", 2.0, KL_TL_SRC_KERNEL), 0);
+	assert_int_equal(kl_tl_marks_add(&m, "b2", 2.0, KL_TL_SRC_USER), 0);
+	kl_tl_marks_sort(&m);
+	assert_string_equal(m.v[0].name, "a");
+	assert_string_equal(m.v[1].name, "b1");
+	assert_string_equal(m.v[2].name, "b2");
+	assert_string_equal(m.v[3].name, "c");
+	assert_int_equal(m.v[3].src, KL_TL_SRC_USER);
+	for (i = m.n; i < KL_TL_MARKS_MAX; i++)
+		assert_int_equal(kl_tl_marks_add(&m, "x", 0, KL_TL_SRC_USER), 0);
+	assert_int_equal(kl_tl_marks_add(&m, "one too many", 0, KL_TL_SRC_USER), -E2BIG);
+	assert_int_equal(m.n, KL_TL_MARKS_MAX);
+}
+
+/* An update's marks into its entry and back: the known names kept (the
+ * first of a name), rounded to microseconds; a script's, one before 0 or
+ * past 2^32-1 us left out; a bad release refused. */
+static void entry_from_marks(void **state)
+{
+	struct kl_timeline t = { .check = KL_TL_CHECK_SHA256, .checked_bytes = 40ULL << 20 };
+	struct kl_tl_marks m = { 0 }, back;
+	struct kl_tlh_entry e;
+
+	(void)state;
+	kl_tl_marks_add(&m, "purgatory_start", 0, KL_TL_SRC_PURGATORY);
+	kl_tl_marks_add(&m, "purgatory_checked", 1052.6784, KL_TL_SRC_PURGATORY);
+	kl_tl_marks_add(&m, "kernel_entry", 1052.9, KL_TL_SRC_PURGATORY);
+	kl_tl_marks_add(&m, "clock_zero", 1060.25, KL_TL_SRC_KERNEL);
+	kl_tl_marks_add(&m, "VM resumed", 3000, KL_TL_SRC_USER);
+	kl_tl_marks_add(&m, "run_init", 2383.3, KL_TL_SRC_KERNEL);
+	kl_tl_marks_add(&m, "run_init", 9999, KL_TL_SRC_KERNEL);
+	kl_tl_marks_add(&m, "smp_up", -1.5, KL_TL_SRC_KERNEL);
+	kl_tl_marks_add(&m, "multi_user_reached", 4294967.296, KL_TL_SRC_USER);
+	kl_tl_marks_add(&m, "startup_finished", 4294967.295, KL_TL_SRC_USER);
+	assert_int_equal(kl_tlh_entry_make("6.1.0-57-cloud-amd64", &t, &m, &e), 0);
+	assert_string_equal(e.release, "6.1.0-57-cloud-amd64");
+	assert_int_equal(e.check, KL_TL_CHECK_SHA256);
+	assert_true(e.checked_bytes == 40ULL << 20);
+	assert_int_equal(e.present, 1U << KL_TLH_PURG_CHECKED | 1U << KL_TLH_KERNEL_ENTRY | 1U << KL_TLH_CLOCK_ZERO |
+					    1U << KL_TLH_RUN_INIT | 1U << KL_TLH_STARTUP_FINISHED);
+	assert_int_equal(e.usec[KL_TLH_PURG_CHECKED], 1052678);
+	assert_int_equal(e.usec[KL_TLH_KERNEL_ENTRY], 1052900);
+	assert_int_equal(e.usec[KL_TLH_RUN_INIT], 2383300);
+	assert_int_equal(e.usec[KL_TLH_STARTUP_FINISHED], UINT32_MAX);
+	kl_tlh_entry_marks(&e, &back);
+	assert_int_equal(back.n, 6);
+	assert_string_equal(back.v[0].name, "purgatory_start");
+	assert_string_equal(back.v[1].name, "purgatory_checked");
+	assert_true(back.v[1].ms == 1052.678);
+	assert_int_equal(back.v[1].src, KL_TL_SRC_PURGATORY);
+	assert_string_equal(back.v[3].name, "clock_zero");
+	assert_int_equal(back.v[3].src, KL_TL_SRC_KERNEL);
+	assert_string_equal(back.v[4].name, "run_init");
+	assert_string_equal(back.v[5].name, "startup_finished");
+	assert_int_equal(back.v[5].src, KL_TL_SRC_USER);
+	assert_int_equal(kl_tlh_entry_make("6.1 with a space", &t, &m, &e), -EINVAL);
+	assert_int_equal(kl_tlh_entry_make("", &t, &m, &e), 0); /* no release known: empty, still an entry */
+	assert_int_equal(kl_tlh_entry_make("0123456789012345678901234567890123456789012345678", &t, &m, &e), -EINVAL);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(decodes_a_stamped_record), cmocka_unit_test(refuses_damage),
 		cmocka_unit_test(tsc_to_kernel_clock),	    cmocka_unit_test(clock_from_rate),
 		cmocka_unit_test(clock_from_cpuid15),	    cmocka_unit_test(history_round_trip),
-		cmocka_unit_test(history_refuses_damage),
+		cmocka_unit_test(history_refuses_damage), cmocka_unit_test(clock_parse),
+		cmocka_unit_test(marks_sorted),		  cmocka_unit_test(entry_from_marks),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
