@@ -18,8 +18,11 @@
  *   mkhandoff timelines FILE N
  *        a list of N update timelines (lib/timeline/history.h): update i
  *        (from 1) started kernel "6.1.0-hop<i>", SHA-256 over i MiB, its
- *        marks purgatory_checked at i ms, kernel_entry at i + 0.5,
- *        clock_zero at 10 i, run_init at 100 i
+ *        marks exec at -i/4 ms, purgatory_checked at i ms, kernel_entry
+ *        at i + 0.5, clock_zero at 10 i, run_init at 100 i
+ *   mkhandoff xsregion FILE START
+ *        a table with one region, the exec stamp's page at START
+ *        (kexec-live.exec-stamp, pmem, no digest)
  *   mkhandoff find-timelines OUT FILE...
  *        the first list of update timelines among FILEs' bytes (a kexec
  *        segment holds it as an in-memory blob), by its magic and count,
@@ -105,8 +108,9 @@ static int timelines(int argc, char **argv)
 		v[i].usec[KL_TLH_KERNEL_ENTRY] = at + 500;
 		v[i].usec[KL_TLH_CLOCK_ZERO] = 10 * at;
 		v[i].usec[KL_TLH_RUN_INIT] = 100 * at;
+		v[i].usec[KL_TLH_EXEC] = at / 4; /* before the purgatory */
 		v[i].present = 1U << KL_TLH_PURG_CHECKED | 1U << KL_TLH_KERNEL_ENTRY | 1U << KL_TLH_CLOCK_ZERO |
-			       1U << KL_TLH_RUN_INIT;
+			       1U << KL_TLH_RUN_INIT | 1U << KL_TLH_EXEC;
 	}
 	if (kl_tlh_encode(v, n, buf, sizeof(buf), &len) < 0)
 		return 1;
@@ -165,6 +169,21 @@ int main(int argc, char **argv)
 		return timelines(argc, argv);
 	if (!strcmp(argv[1], "find-timelines"))
 		return find_timelines(argc, argv);
+	if (!strcmp(argv[1], "xsregion")) {
+		if (argc != 4)
+			return 2;
+		r.start = strtoull(argv[3], NULL, 0);
+		r.size = KL_XS_PAGE;
+		snprintf(r.name, sizeof(r.name), "%s", KL_XS_REGION_NAME);
+		if (kl_handoff_add(&t, &r, NULL) || kl_handoff_encode(&t, &p, &len, NULL))
+			return 1;
+		f = fopen(argv[2], "wb");
+		if (!f || fwrite(p, 1, len, f) != len || fclose(f))
+			return 1;
+		free(p);
+		kl_handoff_free(&t);
+		return 0;
+	}
 	snprintf(r.name, sizeof(r.name), "%s", "vm-ram");
 	snprintf(b.name, sizeof(b.name), "%s", "nic0");
 	snprintf(b.kind, sizeof(b.kind), "%s", "device");

@@ -41,6 +41,7 @@ static const struct {
 static const struct {
 	const char *label, *colour;
 } sources[KL_TL_SRC_MAX] = {
+	[KL_TL_SRC_OLD_KERNEL] = { "old kernel (kexec -e)", "#8c8c8c" },
 	[KL_TL_SRC_PURGATORY] = { "purgatory (TSC)", "#d9822b" },
 	[KL_TL_SRC_KERNEL] = { "new kernel (its log)", "#3b7dd8" },
 	[KL_TL_SRC_USER] = { "userland (systemd, --mark)", "#3f9e4d" },
@@ -86,8 +87,11 @@ static void print_marks(const struct kl_tl_update *u, bool json)
  * own, on one time axis. */
 static int write_svg(const char *path, const struct kl_tl_marks *m)
 {
-	const double label_w = 190, chart_w = 620, row_h = 22, top = 34;
-	double total = m->n ? m->v[m->n - 1].ms : 0, scale, tick;
+	const double label_w = 190, chart_w = 620, row_h = 22, top = 34, legend_w = 180;
+	/* the axis starts at the first mark: the exec's, when it was
+	 * stamped (before the purgatory's start, its 0), else 0 */
+	double origin = m->n && m->v[0].ms < 0 ? m->v[0].ms : 0;
+	double total = m->n ? m->v[m->n - 1].ms - origin : 0, scale, tick;
 	_cleanup_close_ int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0644);
 	FILE *f;
 	size_t i;
@@ -107,8 +111,8 @@ static int write_svg(const char *path, const struct kl_tl_marks *m)
 		"<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%.0f\" height=\"%.0f\" font-family=\"sans-serif\" "
 		"font-size=\"12\">\n",
 		label_w + chart_w + 90, top + row_h * (double)m->n + 48);
-	fprintf(f, "<text x=\"4\" y=\"16\" font-weight=\"bold\">update timeline: %.1f ms, purgatory start to %s</text>\n",
-		total, m->n ? m->v[m->n - 1].name : "");
+	fprintf(f, "<text x=\"4\" y=\"16\" font-weight=\"bold\">update timeline: %.1f ms, %s to %s</text>\n", total,
+		origin < 0 ? "exec" : "purgatory start", m->n ? m->v[m->n - 1].name : "");
 	for (i = 0; total > 0 && (double)i * tick <= total; i++)
 		fprintf(f,
 			"<line x1=\"%.1f\" y1=\"%.0f\" x2=\"%.1f\" y2=\"%.0f\" stroke=\"#ddd\"/>"
@@ -117,7 +121,7 @@ static int write_svg(const char *path, const struct kl_tl_marks *m)
 			top + row_h * (double)m->n, label_w + (double)i * tick * scale, top + row_h * (double)m->n + 16,
 			(double)i * tick);
 	for (i = 0; i < m->n; i++) {
-		double from = i ? m->v[i - 1].ms : 0, step = m->v[i].ms - from, y = top + row_h * (double)i;
+		double from = i ? m->v[i - 1].ms : origin, step = m->v[i].ms - from, y = top + row_h * (double)i;
 
 		fprintf(f, "<text x=\"4\" y=\"%.0f\">", y + 15);
 		/* names are letters, digits and " _.:-": nothing to escape */
@@ -125,15 +129,15 @@ static int write_svg(const char *path, const struct kl_tl_marks *m)
 		fprintf(f,
 			"<rect x=\"%.1f\" y=\"%.0f\" width=\"%.1f\" height=\"%.0f\" fill=\"%s\"/>"
 			"<text x=\"%.1f\" y=\"%.0f\">%.1f</text>\n",
-			label_w + from * scale, y + 3, KL_MAX(step * scale, 1.0), row_h - 6,
-			sources[m->v[i].src].colour, label_w + m->v[i].ms * scale + 4, y + 15, step);
+			label_w + (from - origin) * scale, y + 3, KL_MAX(step * scale, 1.0), row_h - 6,
+			sources[m->v[i].src].colour, label_w + (m->v[i].ms - origin) * scale + 4, y + 15, step);
 	}
 	for (i = 0; i < KL_TL_SRC_MAX; i++)
 		fprintf(f,
 			"<rect x=\"%.0f\" y=\"%.0f\" width=\"10\" height=\"10\" fill=\"%s\"/>"
 			"<text x=\"%.0f\" y=\"%.0f\">%s</text>\n",
-			label_w + 210 * (double)i, top + row_h * (double)m->n + 30, sources[i].colour,
-			label_w + 210 * (double)i + 14, top + row_h * (double)m->n + 39, sources[i].label);
+			label_w - 180 + legend_w * (double)i, top + row_h * (double)m->n + 30, sources[i].colour,
+			label_w - 180 + legend_w * (double)i + 14, top + row_h * (double)m->n + 39, sources[i].label);
 	fprintf(f, "</svg>\n");
 	ok = !ferror(f);
 	if (fclose(f) != 0 || !ok) {
@@ -229,15 +233,16 @@ static int advise(const struct kl_boot_log *log, bool json)
 	return 0;
 }
 
-/* A mark of an entry in ms, or -1 when it has none. */
+/* A mark of an entry in ms since its purgatory started (the exec's
+ * before it). */
 static double entry_ms(const struct kl_tlh_entry *e, enum kl_tlh_mark k)
 {
-	return (e->present & 1U << k) ? e->usec[k] / 1000.0 : -1;
+	return (k == KL_TLH_EXEC ? -1.0 : 1.0) * e->usec[k] / 1000.0;
 }
 
-static void print_cell(double ms)
+static void print_cell(double ms, bool present)
 {
-	if (ms < 0)
+	if (!present)
 		printf(" %10s", "-");
 	else
 		printf(" %10.1f", ms);
@@ -250,7 +255,7 @@ static void print_all(const struct kl_tlh_entry *v, size_t n, bool json)
 		enum kl_tlh_mark mark;
 		const char *head;
 	} cols[] = {
-		{ KL_TLH_PURG_CHECKED, "checked" }, { KL_TLH_KERNEL_ENTRY, "entry" },
+		{ KL_TLH_EXEC, "exec" },	    { KL_TLH_PURG_CHECKED, "checked" }, { KL_TLH_KERNEL_ENTRY, "entry" },
 		{ KL_TLH_CLOCK_ZERO, "clock_zero" }, { KL_TLH_RUN_INIT, "run_init" },
 		{ KL_TLH_MULTI_USER_REACHED, "multi_user" },
 	};
@@ -280,7 +285,7 @@ static void print_all(const struct kl_tlh_entry *v, size_t n, bool json)
 		printf("  %3zu %-30s %-8s %7.1f", i + 1, v[i].release, checks[v[i].check].name,
 		       (double)v[i].checked_bytes / (1 << 20));
 		for (k = 0; k < KL_ARRAY_SIZE(cols); k++)
-			print_cell(entry_ms(&v[i], cols[k].mark));
+			print_cell(entry_ms(&v[i], cols[k].mark), v[i].present & 1U << cols[k].mark);
 		printf("%s\n", i + 1 == n ? "   (this boot)" : "");
 	}
 }
@@ -311,6 +316,8 @@ static void say_bad_marks(const char *root, const struct kl_tl_update *u)
 
 	if (u->marks_file_error[0])
 		say("%s", u->marks_file_error);
+	if (u->exec_stamp_error[0])
+		say("%s; the timeline starts at the purgatory", u->exec_stamp_error);
 	for (i = 0; i < u->n_bad_mark_lines; i++)
 		say("%s%s line %zu is not a mark (TSC NAME), left out", root, KL_TL_USER_MARKS_FILE,
 		    u->bad_mark_line[i]);

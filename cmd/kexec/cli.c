@@ -15,6 +15,7 @@
 #include "lib/base/log.h"
 #include "lib/base/number.h"
 #include "lib/base/util.h"
+#include "lib/timeline/timeline.h"
 
 /* --help's sections, in the order they are printed. */
 enum cli_section {
@@ -170,6 +171,26 @@ static int parse_handoff_file(struct kl_opts *o, const char *arg, struct kl_err 
 	return 0;
 }
 
+/* --exec-stamp=START[:pmem|:reserved]: a page, kept as --preserve keeps a
+ * range, that kexec -e stamps with the TSC just before it jumps. */
+static int parse_exec_stamp(struct kl_opts *o, const char *arg, struct kl_err *err)
+{
+	const char *s;
+	uint64_t start;
+	int r = kl_parse_size_prefix(arg, &s, &start);
+
+	if (r == -ERANGE)
+		return kl_fail(err, -ERANGE, "--exec-stamp=%s: the address overflows 64 bits", arg);
+	if (r < 0 || (*s && strcmp(s, ":pmem") != 0 && strcmp(s, ":reserved") != 0))
+		return kl_fail(err, -EINVAL, "--exec-stamp=%s: expected START[:pmem|:reserved]", arg);
+	if (start % KL_XS_PAGE || start > UINT64_MAX - KL_XS_PAGE)
+		return kl_fail(err, -EINVAL, "--exec-stamp=%s: START must be page aligned", arg);
+	o->exec_stamp = true;
+	o->exec_stamp_start = start;
+	o->exec_stamp_keep = strcmp(s, ":reserved") ? KL_HO_KEEP_PMEM : KL_HO_KEEP_RESERVED;
+	return 0;
+}
+
 /* ---- the table ------------------------------------------------------------ */
 
 #define FIELD(f) offsetof(struct kl_opts, f)
@@ -232,6 +253,12 @@ static const struct cli_option cli_options[] = {
 	  .help = "carry the file's bytes across in memory the new\n"
 		  "kernel keeps reserved, listed in the handoff table\n"
 		  "with their SHA-256 (kexec_load only; repeatable)" },
+	{ .long_name = "exec-stamp", .arg = "START[:pmem|:reserved]", .section = SEC_LOADING, .store = ST_PARSE,
+	  .parse = parse_exec_stamp, .legacy = "--exec-stamp",
+	  .help = "keep the page at START (as --preserve keeps a\n"
+		  "range) for kexec -e to stamp with the TSC just\n"
+		  "before the jump: the new kernel's timeline starts\n"
+		  "at the exec (kexec_load only)" },
 	{ .long_name = "handoff-from-previous", .section = SEC_LOADING, .store = ST_TRUE,
 	  .off = FIELD(handoff_from_previous), .legacy = "--handoff-from-previous",
 	  .help = "hand over again what this kernel received, after\n"

@@ -44,6 +44,10 @@ struct kl_opts {
 	struct kl_blob blobs[KL_BLOBS_MAX]; /* --handoff-file, data not read yet */
 	size_t nr_blobs;
 	bool handoff_from_previous;
+	/* --exec-stamp=START[:pmem|:reserved]: the page kexec -e stamps */
+	bool exec_stamp;
+	uint64_t exec_stamp_start;
+	uint32_t exec_stamp_keep; /* KL_HO_KEEP_PMEM or KL_HO_KEEP_RESERVED */
 	enum kl_syscall_mode mode;
 	bool mem_min_set, mem_max_set;
 	bool reuse_cmdline;

@@ -284,6 +284,9 @@ static bool named_by_options(const struct kl_opts *o, const char *name)
 {
 	size_t i;
 
+	if (o->exec_stamp && !strcmp(name, KL_XS_REGION_NAME))
+		return true;
+
 	for (i = 0; i < o->nr_preserve; i++)
 		if (!strcmp(o->preserve[i].name, name))
 			return true;
@@ -552,6 +555,24 @@ static int prepare_handoff(struct kl_ctx *c, const struct kl_sysinfo *si)
 			return KL_EXIT_FAIL;
 		}
 		p->digest_alg = KL_HO_DIGEST_SHA256;
+	}
+	if (o->exec_stamp) {
+		struct kl_preserve *p = &c->preserve[c->nr_preserve];
+
+		if (c->nr_preserve == KL_PRESERVE_MAX) {
+			say("more than %d preserved ranges", KL_PRESERVE_MAX);
+			return KL_EXIT_FAIL;
+		}
+		*p = (struct kl_preserve){ .start = o->exec_stamp_start, .size = KL_XS_PAGE,
+					   .keep = o->exec_stamp_keep, .no_digest = true };
+		snprintf(p->name, sizeof(p->name), "%s", KL_XS_REGION_NAME);
+		/* the same rule as --preserve: never device memory, never
+		 * the running kernel's RAM */
+		if (kl_x86_preserve_check(si, p, &err) < 0) {
+			say("--exec-stamp: %s", err.msg);
+			return KL_EXIT_FAIL;
+		}
+		c->nr_preserve++;
 	}
 	for (i = 0; i < o->nr_blobs; i++) {
 		void *bytes;
@@ -996,8 +1017,11 @@ static int do_unload(const struct kl_ctx *c)
 	if (o->mode != KL_MODE_LEGACY) {
 		r = c->sys->kexec_file_load(-1, -1, 0, NULL,
 					    KEXEC_FILE_UNLOAD | (o->crash ? KEXEC_FILE_ON_CRASH : 0));
-		if (r == 0)
+		if (r == 0) {
+			if (!o->crash)
+				kl_xs_disarm(c->sys->root);
 			return KL_EXIT_OK;
+		}
 		if (!fallback_errno(r) || o->mode == KL_MODE_FILE) {
 			say("kexec_file_load (unload) failed: %s", strerror(-r));
 			return fallback_errno(r) ? KL_EXIT_FALLBACK : KL_EXIT_FAIL;
@@ -1009,6 +1033,8 @@ static int do_unload(const struct kl_ctx *c)
 		say("kexec_load (unload) failed: %s", strerror(-r));
 		return KL_EXIT_FAIL;
 	}
+	if (!o->crash)
+		kl_xs_disarm(c->sys->root);
 	return KL_EXIT_OK;
 }
 
@@ -1026,9 +1052,34 @@ static int is_loaded(const struct kl_sys *sys, bool crash)
 	return s[0] == '1';
 }
 
+/* After a load: arm the exec stamp's page when the handoff keeps one
+ * (--exec-stamp, or received with --handoff-from-previous), else forget
+ * any armed before.  A page that cannot be armed is said; the load
+ * stands. */
+static void arm_exec_stamp(const struct kl_ctx *c)
+{
+	struct kl_err err = { { 0 } };
+	size_t i;
+
+	for (i = 0; i < c->nr_preserve; i++)
+		if (!strcmp(c->preserve[i].name, KL_XS_REGION_NAME))
+			break;
+	if (i == c->nr_preserve) {
+		kl_xs_disarm(c->sys->root);
+		return;
+	}
+	if (kl_xs_arm(c->sys->root, c->preserve[i].start, &err) < 0) {
+		kl_xs_disarm(c->sys->root);
+		say("warning: --exec-stamp: %s; kexec -e will not stamp the exec (the kernel is loaded)", err.msg);
+		return;
+	}
+	kl_debug("kexec: exec stamp armed at 0x%" PRIx64 " (" KL_XS_RUN_FILE ")\n", c->preserve[i].start);
+}
+
 static int do_exec(const struct kl_ctx *c)
 {
 	const struct kl_opts *o = c->o;
+	struct kl_err err = { { 0 } };
 	int r;
 
 	if (is_loaded(c->sys, false) != 1) {
@@ -1047,6 +1098,13 @@ static int do_exec(const struct kl_ctx *c)
 		if (r < 0)
 			say("warning: taking network interfaces down failed: %s", strerror(-r));
 	}
+	/* the last thing before the jump: the exec's TSC, where a load
+	 * armed a page for it */
+	r = kl_xs_stamp(c->sys->root, &err);
+	if (r < 0 && r != -ENOENT)
+		say("warning: the exec stamp: %s; the new kernel's timeline starts at the purgatory", err.msg);
+	else if (r == 0)
+		kl_debug("kexec: exec stamped\n");
 	r = c->sys->reboot_kexec();
 	if (r < 0) {
 		say("reboot(LINUX_REBOOT_CMD_KEXEC) failed: %s", strerror(-r));
@@ -1139,6 +1197,8 @@ int kl_main(int argc, char **argv, const struct kl_sys *sys)
 		r = o.kernel ? settle_options(&c, &o) : KL_EXIT_OK;
 		if (r == KL_EXIT_OK)
 			r = do_load(&c);
+		if (r == KL_EXIT_OK && !o.dry_run && !o.crash)
+			arm_exec_stamp(&c);
 		ctx_free(&c);
 		if (r != KL_EXIT_OK)
 			return r;

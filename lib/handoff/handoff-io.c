@@ -118,6 +118,37 @@ int kl_ho_region_path(const char *root, uint64_t start, uint64_t size, char *ret
 	return 0;
 }
 
+int kl_ho_region_io(const char *root, uint64_t start, uint64_t size, uint64_t at, void *buf, size_t len,
+		    bool write, struct kl_err *err)
+{
+	char dev[PATH_MAX], full[PATH_MAX * 2];
+	_cleanup_close_ int fd = -1;
+	uint64_t off;
+	ssize_t n;
+
+	if (at > size || len > size - at)
+		return kl_fail(err, -EINVAL, "0x%zx bytes at 0x%" PRIx64 " lie outside the 0x%" PRIx64 " of the range",
+			       len, at, size);
+	kl_ho_region_path(root, start, size, dev, sizeof(dev), &off);
+	snprintf(full, sizeof(full), "%s%s", root, dev);
+	fd = open(full, (write ? O_WRONLY : O_RDONLY) | O_CLOEXEC);
+	if (fd < 0)
+		return kl_fail(err, -errno, "cannot %s [0x%" PRIx64 "-0x%" PRIx64 ") through %s: %s",
+			       write ? "write" : "read", start, start + size, dev, strerror(errno));
+	do
+		n = write ? pwrite(fd, buf, len, (off_t)(off + at)) : pread(fd, buf, len, (off_t)(off + at));
+	while (n < 0 && errno == EINTR);
+	if (n != (ssize_t)len)
+		return kl_fail(err, n < 0 ? -errno : -EIO, "cannot %s 0x%" PRIx64 " through %s: %s",
+			       write ? "write" : "read", start + at, dev, n < 0 ? strerror(errno) : "short");
+	/* a block device (pmem) writes through its page cache; /dev/mem
+	 * has no fsync (EINVAL) and writes straight to memory */
+	if (write && fsync(fd) < 0 && errno != EINVAL)
+		return kl_fail(err, -errno, "cannot flush 0x%" PRIx64 " through %s: %s", start + at, dev,
+			       strerror(errno));
+	return 0;
+}
+
 int kl_ho_region_sha256(const char *root, uint64_t start, uint64_t size, uint8_t ret[32], struct kl_err *err)
 {
 	char dev[PATH_MAX], full[PATH_MAX * 2];

@@ -10,6 +10,7 @@
 #ifndef KL_HANDOFF_IO_H
 #define KL_HANDOFF_IO_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -30,6 +31,11 @@ int kl_ho_table_read(const char *root, struct kl_handoff *ret, void **ret_buf, s
  * it, at an offset, or else /dev/mem at the range's start. */
 int kl_ho_region_path(const char *root, uint64_t start, uint64_t size, char *ret_path, size_t path_len,
 		      uint64_t *ret_off);
+
+/* Read (or write, then fsync) len bytes at offset at of the range
+ * [start, start + size), through kl_ho_region_path(). */
+int kl_ho_region_io(const char *root, uint64_t start, uint64_t size, uint64_t at, void *buf, size_t len,
+		    bool write, struct kl_err *err);
 
 /* SHA-256 of a range's current contents, read through kl_ho_region_path(). */
 int kl_ho_region_sha256(const char *root, uint64_t start, uint64_t size, uint8_t ret[32], struct kl_err *err);

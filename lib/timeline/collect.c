@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -342,6 +343,59 @@ static int read_record(const char *root, struct kl_timeline *ret, struct kl_err 
 	return 0;
 }
 
+/* The exec stamp's TSC, where the handoff table lists its page: 0,
+ * -ENOENT when it lists none (no table, or a table without one: a
+ * damaged table is kexec-handoff verify's to say), or why not. */
+static int exec_stamp(const char *root, uint64_t *ret_tsc, struct kl_err *err)
+{
+	_cleanup_free_ void *tbuf = NULL;
+	struct kl_handoff t = { 0 };
+	uint8_t rec[sizeof(struct kl_xs_record)];
+	const struct kl_ho_entry *e = NULL;
+	size_t i;
+	int r;
+
+	if (kl_ho_table_read(root, &t, &tbuf, NULL) < 0)
+		return -ENOENT;
+	for (i = 0; i < t.n && !e; i++)
+		if (t.e[i].type == KL_HO_REGION && !strcmp(t.e[i].name, KL_XS_REGION_NAME))
+			e = &t.e[i];
+	r = e ? kl_ho_region_io(root, e->start, e->size, 0, rec, sizeof(rec), false, err) : -ENOENT;
+	kl_handoff_free(&t);
+	if (r == 0)
+		r = kl_xs_decode(rec, sizeof(rec), ret_tsc, err);
+	return r;
+}
+
+/* The exec's mark, before the purgatory's start: only a stamp taken
+ * before it, and at most a minute before (an older one is not this
+ * update's). */
+#define EXEC_BEFORE_MAX_NS 60000000000LL
+
+static void exec_mark(const char *root, const struct kl_tsc_clock *c, int64_t t0, struct kl_tl_update *u)
+{
+	struct kl_err err = { { 0 } };
+	uint64_t tsc = 0;
+	int64_t ns;
+	int r = exec_stamp(root, &tsc, &err);
+
+	if (r == -ENOENT)
+		return;
+	if (r < 0) {
+		snprintf(u->exec_stamp_error, sizeof(u->exec_stamp_error), "%s", err.msg);
+		return;
+	}
+	ns = kl_tsc_to_ns(c, tsc);
+	if (tsc >= u->t.stamp[KL_TL_PURG_START] || t0 - ns > EXEC_BEFORE_MAX_NS) {
+		snprintf(u->exec_stamp_error, sizeof(u->exec_stamp_error),
+			 "the exec stamp (TSC %" PRIu64 ") is not from this update's exec (the purgatory started at %" PRIu64
+			 ")",
+			 tsc, u->t.stamp[KL_TL_PURG_START]);
+		return;
+	}
+	kl_tl_marks_add(&u->marks, "exec", (double)(ns - t0) / 1e6, KL_TL_SRC_OLD_KERNEL);
+}
+
 int kl_tl_collect(const char *root, const struct kl_tsc_clock *given, const struct kl_tl_log *log,
 		  struct kl_tl_update *ret, struct kl_err *err)
 {
@@ -372,6 +426,7 @@ int kl_tl_collect(const char *root, const struct kl_tsc_clock *given, const stru
 		if (u.t.stamped & (1U << i))
 			kl_tl_marks_add(&u.marks, stamp_names[i], (double)(kl_tsc_to_ns(&c, u.t.stamp[i]) - t0) / 1e6,
 					KL_TL_SRC_PURGATORY);
+	exec_mark(root, &c, t0, &u);
 	/* the kernel's clock reads 0 here; its log is stamped from it */
 	kl_tl_marks_add(&u.marks, "clock_zero", (double)-t0 / 1e6, KL_TL_SRC_KERNEL);
 	kl_log_find_marks(&log->view, idx);
@@ -432,4 +487,55 @@ int kl_tl_history_read(const char *root, const struct kl_handoff *t, struct kl_t
 	if (r < 0)
 		return kl_fail_prefix(err, r, "the timelines of earlier updates (%s)", KL_TLH_BLOB_NAME);
 	return 0;
+}
+
+int kl_xs_arm(const char *root, uint64_t start, struct kl_err *err)
+{
+	char dir[4096], path[4096], line[32];
+	uint8_t rec[sizeof(struct kl_xs_record)];
+	_cleanup_close_ int fd = -1;
+	int n, r;
+
+	kl_xs_encode(0, rec);
+	r = kl_ho_region_io(root, start, KL_XS_PAGE, 0, rec, sizeof(rec), true, err);
+	if (r < 0)
+		return r;
+	snprintf(dir, sizeof(dir), "%s/run/kexec-live", root);
+	snprintf(path, sizeof(path), "%s" KL_XS_RUN_FILE, root);
+	if (mkdir(dir, 0755) < 0 && errno != EEXIST)
+		return kl_fail(err, -errno, "%s: %s", dir, strerror(errno));
+	n = snprintf(line, sizeof(line), "0x%" PRIx64 "\n", start);
+	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0644);
+	if (fd < 0 || write(fd, line, (size_t)n) != n)
+		return kl_fail(err, -errno, "%s: %s", path, strerror(errno));
+	return 0;
+}
+
+void kl_xs_disarm(const char *root)
+{
+	char path[4096];
+
+	snprintf(path, sizeof(path), "%s" KL_XS_RUN_FILE, root);
+	unlink(path);
+}
+
+int kl_xs_stamp(const char *root, struct kl_err *err)
+{
+	_cleanup_free_ char *buf = NULL;
+	uint8_t rec[sizeof(struct kl_xs_record)];
+	struct kl_err e = { { 0 } };
+	uint64_t start;
+	size_t len = 0;
+	int r = kl_read_file(root, KL_XS_RUN_FILE, 64, &buf, &len, &e);
+
+	if (r == -ENOENT)
+		return r;
+	if (r < 0)
+		return kl_fail(err, r, "%s", e.msg);
+	while (len && buf[len - 1] == '\n')
+		buf[--len] = 0;
+	if (kl_parse_u64(buf, 0, &start) < 0 || start % KL_XS_PAGE)
+		return kl_fail(err, -EINVAL, "%s%s: not a page address: '%s'", root, KL_XS_RUN_FILE, buf);
+	kl_xs_encode(kl_rdtsc(), rec);
+	return kl_ho_region_io(root, start, KL_XS_PAGE, 0, rec, sizeof(rec), true, err);
 }

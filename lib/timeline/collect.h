@@ -49,6 +49,8 @@ struct kl_tl_update {
 	size_t bad_mark_line[KL_TL_BAD_MARKS_MAX];
 	size_t n_bad_mark_lines;
 	char marks_file_error[sizeof(((struct kl_err *)0)->msg)];
+	/* why the exec stamp the handoff lists was not used, when it was not */
+	char exec_stamp_error[sizeof(((struct kl_err *)0)->msg)];
 };
 
 /* Gather this kernel's update: given puts the TSC on the clock (tests),
@@ -63,6 +65,20 @@ int kl_tl_collect(const char *root, const struct kl_tsc_clock *given, const stru
  * history. */
 int kl_tl_history_read(const char *root, const struct kl_handoff *t, struct kl_tlh_entry ret[KL_TLH_ENTRIES_MAX],
 		       size_t *ret_n, struct kl_err *err);
+
+/* Where `kexec -e` finds the armed exec stamp page: its address. */
+#define KL_XS_RUN_FILE "/run/kexec-live/exec-stamp"
+
+/* After a load whose handoff keeps the page [start, start + 4096): write
+ * an armed record (tsc 0) there, and its address to KL_XS_RUN_FILE. */
+int kl_xs_arm(const char *root, uint64_t start, struct kl_err *err);
+
+/* No page armed (an unload, a load without one). */
+void kl_xs_disarm(const char *root);
+
+/* kexec -e: the TSC now into the armed page.  -ENOENT when none is
+ * armed; any other error says why in err. */
+int kl_xs_stamp(const char *root, struct kl_err *err);
 
 /* The running kernel's release (root/proc/sys/kernel/osrelease). */
 int kl_tl_release(const char *root, char ret[KL_TLH_RELEASE_MAX], struct kl_err *err);

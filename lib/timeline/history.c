@@ -20,6 +20,7 @@ static const char *const mark_names[KL_TLH_MARKS_MAX] = {
 	[KL_TLH_RUN_INIT] = "run_init",
 	[KL_TLH_STARTUP_FINISHED] = "startup_finished",
 	[KL_TLH_MULTI_USER_REACHED] = "multi_user_reached",
+	[KL_TLH_EXEC] = "exec",
 };
 
 /* The marks this reader knows: the named ones. */
@@ -176,7 +177,8 @@ int kl_tlh_entry_make(const char *release, const struct kl_timeline *t, const st
 	memcpy(e.release, release, len);
 	for (i = 0; i < m->n; i++)
 		for (k = 0; k < KL_TLH_MARKS_MAX; k++) {
-			double us = m->v[i].ms * 1000.0 + 0.5; /* rounded below */
+			/* the exec's before the purgatory, every other after */
+			double us = (k == KL_TLH_EXEC ? -m->v[i].ms : m->v[i].ms) * 1000.0 + 0.5; /* rounded below */
 
 			if (!mark_names[k] || strcmp(mark_names[k], m->v[i].name) != 0 || (e.present & 1U << k))
 				continue;
@@ -189,10 +191,13 @@ int kl_tlh_entry_make(const char *release, const struct kl_timeline *t, const st
 	return 0;
 }
 
-/* Who sets each mark: the first three are the purgatory's stamps, the
- * last two systemd's. */
+/* Who sets each mark: the exec's is the old kernel's kexec -e, the
+ * first three are the purgatory's stamps, startup_finished and
+ * multi_user_reached systemd's. */
 static enum kl_tl_source mark_source(enum kl_tlh_mark k)
 {
+	if (k == KL_TLH_EXEC)
+		return KL_TL_SRC_OLD_KERNEL;
 	if (k <= KL_TLH_KERNEL_ENTRY)
 		return KL_TL_SRC_PURGATORY;
 	if (k >= KL_TLH_STARTUP_FINISHED)
@@ -208,6 +213,7 @@ void kl_tlh_entry_marks(const struct kl_tlh_entry *e, struct kl_tl_marks *ret)
 	kl_tl_marks_add(ret, "purgatory_start", 0, KL_TL_SRC_PURGATORY);
 	for (k = 0; k < KL_TLH_MARKS_MAX; k++)
 		if (mark_names[k] && (e->present & 1U << k))
-			kl_tl_marks_add(ret, mark_names[k], e->usec[k] / 1000.0, mark_source((enum kl_tlh_mark)k));
+			kl_tl_marks_add(ret, mark_names[k], (k == KL_TLH_EXEC ? -1.0 : 1.0) * e->usec[k] / 1000.0,
+					mark_source((enum kl_tlh_mark)k));
 	kl_tl_marks_sort(ret);
 }

@@ -24,7 +24,9 @@
 #define KL_TLH_ENTRIES_MAX 16 /* the last 16 updates */
 #define KL_TLH_RELEASE_MAX 48
 
-/* The marks an entry keeps, microseconds since its purgatory started. */
+/* The marks an entry keeps, microseconds since its purgatory started;
+ * the exec's (kexec --exec-stamp), which comes before, in microseconds
+ * before it. */
 enum kl_tlh_mark {
 	KL_TLH_PURG_CHECKED,
 	KL_TLH_KERNEL_ENTRY,
@@ -37,6 +39,7 @@ enum kl_tlh_mark {
 	KL_TLH_RUN_INIT,
 	KL_TLH_STARTUP_FINISHED,
 	KL_TLH_MULTI_USER_REACHED,
+	KL_TLH_EXEC, /* microseconds before the purgatory started */
 	KL_TLH_MARKS_MAX = 16
 };
 
@@ -94,11 +97,13 @@ size_t kl_tlh_push(struct kl_tlh_entry *v, size_t n, const struct kl_tlh_entry *
  * purgatory checked, and those of its marks the list keeps (by name; a
  * mark before 0 or past 2^32-1 microseconds is not kept).  A release
  * longer than KL_TLH_RELEASE_MAX - 1 bytes, or with bytes other than
- * printable ASCII, is -EINVAL. */
+ * printable ASCII, is -EINVAL.  The exec's mark is kept as the time
+ * before the purgatory started. */
 int kl_tlh_entry_make(const char *release, const struct kl_timeline *t, const struct kl_tl_marks *m,
 		      struct kl_tlh_entry *ret);
 
-/* An entry's marks again, purgatory_start (0) first, in time order. */
+/* An entry's marks again, in time order: purgatory_start at 0, the
+ * exec's before it. */
 void kl_tlh_entry_marks(const struct kl_tlh_entry *e, struct kl_tl_marks *ret);
 
 #endif

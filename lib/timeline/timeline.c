@@ -196,3 +196,41 @@ void kl_tl_marks_sort(struct kl_tl_marks *m)
 		m->v[j] = x;
 	}
 }
+
+void kl_xs_encode(uint64_t tsc, uint8_t out[sizeof(struct kl_xs_record)])
+{
+	memset(out, 0, sizeof(struct kl_xs_record));
+	kl_put_le32(out, KL_XS_MAGIC);
+	kl_put_le16(out + offsetof(struct kl_xs_record, version), KL_XS_VERSION);
+	kl_put_le16(out + offsetof(struct kl_xs_record, size), sizeof(struct kl_xs_record));
+	kl_put_le64(out + offsetof(struct kl_xs_record, tsc), tsc);
+	kl_put_le32(out + offsetof(struct kl_xs_record, crc32),
+		    (uint32_t)crc32(0L, (const Bytef *)out, sizeof(struct kl_xs_record)));
+}
+
+int kl_xs_decode(const void *buf, size_t len, uint64_t *ret_tsc, struct kl_err *err)
+{
+	uint8_t rec[sizeof(struct kl_xs_record)];
+	uint64_t tsc;
+
+	if (len < sizeof(rec))
+		return kl_fail(err, -EBADMSG, "exec stamp of %zu bytes is too short (%zu)", len, sizeof(rec));
+	memcpy(rec, buf, sizeof(rec));
+	if (kl_le32(rec) != KL_XS_MAGIC)
+		return kl_fail(err, -EBADMSG, "not an exec stamp (magic 0x%08x)", kl_le32(rec));
+	if (kl_le16(rec + offsetof(struct kl_xs_record, version)) != KL_XS_VERSION)
+		return kl_fail(err, -EBADMSG, "exec stamp version %u, this reader knows %u",
+			       kl_le16(rec + offsetof(struct kl_xs_record, version)), KL_XS_VERSION);
+	if (kl_le16(rec + offsetof(struct kl_xs_record, size)) != sizeof(rec) ||
+	    kl_le32(rec + offsetof(struct kl_xs_record, reserved)))
+		return kl_fail(err, -EBADMSG, "exec stamp damaged (size or reserved field)");
+	memset(rec + offsetof(struct kl_xs_record, crc32), 0, 4);
+	if ((uint32_t)crc32(0L, (const Bytef *)rec, sizeof(rec)) !=
+	    kl_le32((const uint8_t *)buf + offsetof(struct kl_xs_record, crc32)))
+		return kl_fail(err, -EBADMSG, "exec stamp damaged (CRC-32 mismatch)");
+	tsc = kl_le64(rec + offsetof(struct kl_xs_record, tsc));
+	if (!tsc)
+		return kl_fail(err, -ENODATA, "the exec stamp was armed but never stamped (kexec -e did not write it)");
+	*ret_tsc = tsc;
+	return 0;
+}

@@ -63,6 +63,39 @@ int kl_tsc_mhz_from_cpuid15(uint32_t eax, uint32_t ebx, uint32_t ecx, double *re
  * 2 refined, 1 detected, 0 neither. */
 int kl_tsc_mhz_from_log(const char *text, size_t len, double *ret_mhz);
 
+/* The exec stamp: where kexec --exec-stamp gave a page (preserved, in the
+ * handoff table as the region KL_XS_REGION_NAME, no digest), the load
+ * arms it (the record with tsc 0) and `kexec -e` writes the TSC into it
+ * just before reboot(), so that the timeline starts at the exec.  The
+ * record is the page's first bytes, little-endian (kexec-handoff(5)). */
+#define KL_XS_MAGIC 0x53584c4bU /* "KLXS" */
+#define KL_XS_VERSION 1
+#define KL_XS_REGION_NAME "kexec-live.exec-stamp"
+#define KL_XS_PAGE 4096
+
+struct kl_xs_record {
+	uint32_t magic;	   /* KL_XS_MAGIC */
+	uint16_t version;  /* KL_XS_VERSION */
+	uint16_t size;	   /* sizeof(struct kl_xs_record) */
+	uint32_t crc32;	   /* CRC-32 (IEEE) of the record, this field 0 */
+	uint32_t reserved; /* 0 */
+	uint64_t tsc;	   /* the TSC at kexec -e; 0: armed, not stamped */
+};
+
+_Static_assert(__builtin_offsetof(struct kl_xs_record, version) == 4, "kl_xs_record.version moved");
+_Static_assert(__builtin_offsetof(struct kl_xs_record, size) == 6, "kl_xs_record.size moved");
+_Static_assert(__builtin_offsetof(struct kl_xs_record, crc32) == 8, "kl_xs_record.crc32 moved");
+_Static_assert(__builtin_offsetof(struct kl_xs_record, tsc) == 16, "kl_xs_record.tsc moved");
+_Static_assert(sizeof(struct kl_xs_record) == 24, "kl_xs_record size");
+
+/* The record for tsc (0 to arm) into out. */
+void kl_xs_encode(uint64_t tsc, uint8_t out[sizeof(struct kl_xs_record)]);
+
+/* Check a page's first bytes (magic, version, size, reserved, CRC-32):
+ * the TSC through ret_tsc; -ENODATA when armed but never stamped (the
+ * exec did not stamp it), -EBADMSG when damaged or not a record. */
+int kl_xs_decode(const void *buf, size_t len, uint64_t *ret_tsc, struct kl_err *err);
+
 /* A mark of the new kernel's userland (kexec-handoff timeline --mark
  * NAME, for example "VM resumed"): a line "TSC NAME" of
  * /run/kexec-live/marks.  Names are 1 to KL_MARK_NAME_MAX letters,
@@ -73,7 +106,7 @@ int kl_tsc_mhz_from_log(const char *text, size_t len, double *ret_mhz);
 bool kl_mark_name_ok(const char *name, size_t len);
 
 /* Who set a mark (the chart colours its bar by it). */
-enum kl_tl_source { KL_TL_SRC_PURGATORY, KL_TL_SRC_KERNEL, KL_TL_SRC_USER, KL_TL_SRC_MAX };
+enum kl_tl_source { KL_TL_SRC_OLD_KERNEL, KL_TL_SRC_PURGATORY, KL_TL_SRC_KERNEL, KL_TL_SRC_USER, KL_TL_SRC_MAX };
 
 /* One mark of an update: its name, milliseconds since the purgatory
  * started, and who set it. */

@@ -7,7 +7,8 @@
  * line gives a positive rate or none; a mark has a valid name; advice,
  * when there is any, cites lines of the log it was given; a chain's
  * timeline history that decodes lays out again to the same bytes, and
- * each of its entries' marks make that entry again. */
+ * each of its entries' marks make that entry again; an exec stamp that
+ * decodes lays out again to its bytes. */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -99,6 +100,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			for (k = 0; k < KL_TLH_MARKS_MAX; k++)
 				if ((e.present & 1U << k) && e.usec[k] != hist[i].usec[k])
 					abort();
+		}
+	}
+	/* an exec stamp that decodes is one with a TSC, laid out again the same */
+	{
+		uint8_t again[sizeof(struct kl_xs_record)];
+
+		if (kl_xs_decode(data, size, &tsc, NULL) == 0) {
+			kl_xs_encode(tsc, again);
+			if (!tsc || memcmp(again, data, sizeof(again)))
+				abort();
 		}
 	}
 	/* the kernel's calibration lines: a rate, positive, or none */

@@ -405,30 +405,61 @@ static void entry_from_marks(void **state)
 	kl_tl_marks_add(&m, "smp_up", -1.5, KL_TL_SRC_KERNEL);
 	kl_tl_marks_add(&m, "multi_user_reached", 4294967.296, KL_TL_SRC_USER);
 	kl_tl_marks_add(&m, "startup_finished", 4294967.295, KL_TL_SRC_USER);
+	kl_tl_marks_add(&m, "exec", -350.5, KL_TL_SRC_OLD_KERNEL);
 	assert_int_equal(kl_tlh_entry_make("6.1.0-57-cloud-amd64", &t, &m, &e), 0);
 	assert_string_equal(e.release, "6.1.0-57-cloud-amd64");
 	assert_int_equal(e.check, KL_TL_CHECK_SHA256);
 	assert_true(e.checked_bytes == 40ULL << 20);
 	assert_int_equal(e.present, 1U << KL_TLH_PURG_CHECKED | 1U << KL_TLH_KERNEL_ENTRY | 1U << KL_TLH_CLOCK_ZERO |
-					    1U << KL_TLH_RUN_INIT | 1U << KL_TLH_STARTUP_FINISHED);
+					    1U << KL_TLH_RUN_INIT | 1U << KL_TLH_STARTUP_FINISHED | 1U << KL_TLH_EXEC);
+	assert_int_equal(e.usec[KL_TLH_EXEC], 350500); /* before the purgatory */
 	assert_int_equal(e.usec[KL_TLH_PURG_CHECKED], 1052678);
 	assert_int_equal(e.usec[KL_TLH_KERNEL_ENTRY], 1052900);
 	assert_int_equal(e.usec[KL_TLH_RUN_INIT], 2383300);
 	assert_int_equal(e.usec[KL_TLH_STARTUP_FINISHED], UINT32_MAX);
 	kl_tlh_entry_marks(&e, &back);
-	assert_int_equal(back.n, 6);
-	assert_string_equal(back.v[0].name, "purgatory_start");
-	assert_string_equal(back.v[1].name, "purgatory_checked");
-	assert_true(back.v[1].ms == 1052.678);
-	assert_int_equal(back.v[1].src, KL_TL_SRC_PURGATORY);
-	assert_string_equal(back.v[3].name, "clock_zero");
-	assert_int_equal(back.v[3].src, KL_TL_SRC_KERNEL);
-	assert_string_equal(back.v[4].name, "run_init");
-	assert_string_equal(back.v[5].name, "startup_finished");
-	assert_int_equal(back.v[5].src, KL_TL_SRC_USER);
+	assert_int_equal(back.n, 7);
+	assert_string_equal(back.v[0].name, "exec");
+	assert_true(back.v[0].ms == -350.5);
+	assert_int_equal(back.v[0].src, KL_TL_SRC_OLD_KERNEL);
+	assert_string_equal(back.v[1].name, "purgatory_start");
+	assert_string_equal(back.v[2].name, "purgatory_checked");
+	assert_true(back.v[2].ms == 1052.678);
+	assert_int_equal(back.v[2].src, KL_TL_SRC_PURGATORY);
+	assert_string_equal(back.v[4].name, "clock_zero");
+	assert_int_equal(back.v[4].src, KL_TL_SRC_KERNEL);
+	assert_string_equal(back.v[5].name, "run_init");
+	assert_string_equal(back.v[6].name, "startup_finished");
+	assert_int_equal(back.v[6].src, KL_TL_SRC_USER);
 	assert_int_equal(kl_tlh_entry_make("6.1 with a space", &t, &m, &e), -EINVAL);
 	assert_int_equal(kl_tlh_entry_make("", &t, &m, &e), 0); /* no release known: empty, still an entry */
 	assert_int_equal(kl_tlh_entry_make("0123456789012345678901234567890123456789012345678", &t, &m, &e), -EINVAL);
+}
+
+/* The exec stamp's record: armed, stamped, and damaged every way. */
+static void exec_stamp_record(void **state)
+{
+	uint8_t rec[sizeof(struct kl_xs_record)], bad[sizeof(rec)];
+	struct kl_err err = { { 0 } };
+	uint64_t tsc = 7;
+	size_t i;
+
+	(void)state;
+	kl_xs_encode(0, rec);
+	assert_int_equal(kl_xs_decode(rec, sizeof(rec), &tsc, &err), -ENODATA);
+	assert_string_equal(err.msg, "the exec stamp was armed but never stamped (kexec -e did not write it)");
+	assert_int_equal(tsc, 7); /* untouched */
+	kl_xs_encode(0x123456789abcdefULL, rec);
+	assert_int_equal(kl_xs_decode(rec, sizeof(rec), &tsc, NULL), 0);
+	assert_true(tsc == 0x123456789abcdefULL);
+	assert_int_equal(kl_le32(rec), KL_XS_MAGIC);
+	assert_int_equal(kl_xs_decode(rec, sizeof(rec) - 1, &tsc, NULL), -EBADMSG);
+	/* any byte changed is refused: the CRC-32 or a field says so */
+	for (i = 0; i < sizeof(rec); i++) {
+		memcpy(bad, rec, sizeof(rec));
+		bad[i] ^= 0x40;
+		assert_int_equal(kl_xs_decode(bad, sizeof(bad), &tsc, NULL), -EBADMSG);
+	}
 }
 
 int main(void)
@@ -439,6 +470,7 @@ int main(void)
 		cmocka_unit_test(clock_from_cpuid15),	    cmocka_unit_test(history_round_trip),
 		cmocka_unit_test(history_refuses_damage), cmocka_unit_test(clock_parse),
 		cmocka_unit_test(marks_sorted),		  cmocka_unit_test(entry_from_marks),
+		cmocka_unit_test(exec_stamp_record),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
