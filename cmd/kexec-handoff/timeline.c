@@ -150,7 +150,8 @@ static int write_svg(const char *path, const struct kl_tl_marks *m)
 /* kexec-handoff timeline --mark NAME: the TSC now, under NAME. */
 static int set_mark(const char *root, const char *name)
 {
-	char dir[4096], path[4096], line[KL_MARK_NAME_MAX + 32];
+	char path[4096], line[KL_MARK_NAME_MAX + 32];
+	struct kl_err err = { { 0 } };
 	_cleanup_close_ int fd = -1;
 	int n;
 
@@ -160,10 +161,9 @@ static int set_mark(const char *root, const char *name)
 		return 1;
 	}
 	n = snprintf(line, sizeof(line), "%" PRIu64 " %s\n", kl_rdtsc(), name);
-	snprintf(dir, sizeof(dir), "%s/run/kexec-live", root);
 	snprintf(path, sizeof(path), "%s" KL_TL_USER_MARKS_FILE, root);
-	if (mkdir(dir, 0755) < 0 && errno != EEXIST) {
-		say("%s: %s", dir, strerror(errno));
+	if (kl_tl_run_dir(root, &err) < 0) {
+		say("%s", err.msg);
 		return 1;
 	}
 	fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0644);

@@ -489,9 +489,23 @@ int kl_tl_history_read(const char *root, const struct kl_handoff *t, struct kl_t
 	return 0;
 }
 
+int kl_tl_run_dir(const char *root, struct kl_err *err)
+{
+	static const char *const dirs[] = { "/run", "/run/kexec-live" };
+	char dir[4096];
+	size_t i;
+
+	for (i = 0; i < KL_ARRAY_SIZE(dirs); i++) {
+		snprintf(dir, sizeof(dir), "%s%s", root, dirs[i]);
+		if (mkdir(dir, 0755) < 0 && errno != EEXIST)
+			return kl_fail(err, -errno, "%s: %s", dir, strerror(errno));
+	}
+	return 0;
+}
+
 int kl_xs_arm(const char *root, uint64_t start, struct kl_err *err)
 {
-	char dir[4096], path[4096], line[32];
+	char path[4096], line[32];
 	uint8_t rec[sizeof(struct kl_xs_record)];
 	_cleanup_close_ int fd = -1;
 	int n, r;
@@ -500,10 +514,10 @@ int kl_xs_arm(const char *root, uint64_t start, struct kl_err *err)
 	r = kl_ho_region_io(root, start, KL_XS_PAGE, 0, rec, sizeof(rec), true, err);
 	if (r < 0)
 		return r;
-	snprintf(dir, sizeof(dir), "%s/run/kexec-live", root);
+	r = kl_tl_run_dir(root, err);
+	if (r < 0)
+		return r;
 	snprintf(path, sizeof(path), "%s" KL_XS_RUN_FILE, root);
-	if (mkdir(dir, 0755) < 0 && errno != EEXIST)
-		return kl_fail(err, -errno, "%s: %s", dir, strerror(errno));
 	n = snprintf(line, sizeof(line), "0x%" PRIx64 "\n", start);
 	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0644);
 	if (fd < 0 || write(fd, line, (size_t)n) != n)

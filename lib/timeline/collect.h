@@ -66,6 +66,10 @@ int kl_tl_collect(const char *root, const struct kl_tsc_clock *given, const stru
 int kl_tl_history_read(const char *root, const struct kl_handoff *t, struct kl_tlh_entry ret[KL_TLH_ENTRIES_MAX],
 		       size_t *ret_n, struct kl_err *err);
 
+/* /run/kexec-live below root, made when it is not there (and /run with
+ * it: an initramfs may have none). */
+int kl_tl_run_dir(const char *root, struct kl_err *err);
+
 /* Where `kexec -e` finds the armed exec stamp page: its address. */
 #define KL_XS_RUN_FILE "/run/kexec-live/exec-stamp"
 
