@@ -122,6 +122,10 @@ static int write_svg(const char *path, const struct kl_tl_marks *m)
 			(double)i * tick);
 	for (i = 0; i < m->n; i++) {
 		double from = i ? m->v[i - 1].ms : origin, step = m->v[i].ms - from, y = top + row_h * (double)i;
+		/* a bar is the time of whoever set the mark that ends it, but
+		 * the step after the exec is the old kernel's (its shutdown
+		 * and page copy), though the purgatory marks its end */
+		enum kl_tl_source src = i && m->v[i - 1].src == KL_TL_SRC_OLD_KERNEL ? KL_TL_SRC_OLD_KERNEL : m->v[i].src;
 
 		fprintf(f, "<text x=\"4\" y=\"%.0f\">", y + 15);
 		/* names are letters, digits and " _.:-": nothing to escape */
@@ -130,7 +134,7 @@ static int write_svg(const char *path, const struct kl_tl_marks *m)
 			"<rect x=\"%.1f\" y=\"%.0f\" width=\"%.1f\" height=\"%.0f\" fill=\"%s\"/>"
 			"<text x=\"%.1f\" y=\"%.0f\">%.1f</text>\n",
 			label_w + (from - origin) * scale, y + 3, KL_MAX(step * scale, 1.0), row_h - 6,
-			sources[m->v[i].src].colour, label_w + (m->v[i].ms - origin) * scale + 4, y + 15, step);
+			sources[src].colour, label_w + (m->v[i].ms - origin) * scale + 4, y + 15, step);
 	}
 	for (i = 0; i < KL_TL_SRC_MAX; i++)
 		fprintf(f,
