@@ -50,6 +50,10 @@ static void usage(FILE *f)
 	      "  timeline --all [--json]\n"
 	      "                     every update of this chain, the oldest first (the last\n"
 	      "                     16, handed on by --handoff-from-previous), this boot's last\n"
+	      "  timeline --boot [--json] [--svg=FILE]\n"
+	      "                     this kernel's own boot from its log, in ms since its\n"
+	      "                     clock started: for a kernel not started through our\n"
+	      "                     purgatory (kexec-tools', the firmware's)\n"
 	      "  timeline --mark=NAME  set a mark NAME now (for a script: \"VM resumed\")\n"
 	      "  timeline --advise [--json]\n"
 	      "                     what took longest in this boot and what would shorten\n"
@@ -353,16 +357,21 @@ static const struct ho_command *pick_command(int argc, char **argv, struct ho_ar
 		say("%s goes with %s only", a->json ? "--json" : "-o", a->json ? "list and timeline" : "get");
 		return NULL;
 	}
-	if ((a->tl.tsc_clock || a->tl.mark || a->tl.advise || a->tl.svg || a->tl.all) && cmd->run != cmd_timeline) {
-		say("--tsc-clock, --mark, --advise, --all and --svg go with timeline only");
+	if ((a->tl.tsc_clock || a->tl.mark || a->tl.advise || a->tl.svg || a->tl.all || a->tl.boot) &&
+	    cmd->run != cmd_timeline) {
+		say("--tsc-clock, --mark, --advise, --all, --boot and --svg go with timeline only");
 		return NULL;
 	}
-	if (a->tl.mark && (a->json || a->tl.advise || a->tl.svg || a->tl.tsc_clock || a->tl.all)) {
+	if (a->tl.mark && (a->json || a->tl.advise || a->tl.svg || a->tl.tsc_clock || a->tl.all || a->tl.boot)) {
 		say("timeline --mark sets a mark and prints nothing: no other option goes with it");
 		return NULL;
 	}
-	if (a->tl.advise && (a->tl.svg || a->tl.tsc_clock || a->tl.all)) {
-		say("timeline --advise reads the log only: --svg, --all and --tsc-clock do not go with it");
+	if (a->tl.advise && (a->tl.svg || a->tl.tsc_clock || a->tl.all || a->tl.boot)) {
+		say("timeline --advise reads the log only: --svg, --all, --boot and --tsc-clock do not go with it");
+		return NULL;
+	}
+	if (a->tl.all && a->tl.boot) {
+		say("timeline --all shows the updates a chain timed; --boot is one boot without a record");
 		return NULL;
 	}
 	if (a->tl.all && a->tl.svg) {
@@ -380,6 +389,7 @@ int main(int argc, char **argv)
 		{ "root", required_argument, NULL, 'R' }, { "tsc-clock", required_argument, NULL, 'T' },
 		{ "mark", required_argument, NULL, 'M' }, { "advise", no_argument, NULL, 'A' },
 		{ "svg", required_argument, NULL, 'S' }, { "all", no_argument, NULL, 'L' },
+		{ "boot", no_argument, NULL, 'B' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'v' }, { NULL, 0, NULL, 0 },
 	};
@@ -399,6 +409,7 @@ int main(int argc, char **argv)
 		case 'A': a.tl.advise = true; break;
 		case 'S': a.tl.svg = optarg; break;
 		case 'L': a.tl.all = true; break;
+		case 'B': a.tl.boot = true; break;
 		case 'h':
 			usage(stdout);
 			return kl_exit_code("kexec-handoff", 0, 1);

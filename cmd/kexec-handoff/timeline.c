@@ -61,19 +61,26 @@ static void json_marks(const struct kl_tl_marks *m)
 	printf("}");
 }
 
-static void print_marks(const struct kl_tl_update *u, bool json)
+/* boot: --boot's, from the kernel's clock zero, with no purgatory. */
+static void print_marks(const struct kl_tl_update *u, bool json, bool boot)
 {
 	const struct kl_tl_marks *m = &u->marks;
 	size_t i;
 
 	if (json) {
-		printf("{\"clock\": \"%s\", \"check\": \"%s\", \"checked_bytes\": %" PRIu64 ", ", u->clock_id,
-		       checks[u->t.check].id, u->t.checked_bytes);
+		printf("{\"clock\": \"%s\", ", u->clock_id);
+		if (!boot)
+			printf("\"check\": \"%s\", \"checked_bytes\": %" PRIu64 ", ", checks[u->t.check].id,
+			       u->t.checked_bytes);
 		json_marks(m);
 		printf("}\n");
 		return;
 	}
-	printf("update timeline (clock: %s)\n", u->clock_text);
+	if (boot)
+		printf("this boot, from its clock's zero (no purgatory record; clock for the TSC: %s)\n",
+		       u->clock_text);
+	else
+		printf("update timeline (clock: %s)\n", u->clock_text);
 	printf("  %-20s %12s %12s\n", "mark", "at (ms)", "step (ms)");
 	for (i = 0; i < m->n; i++) {
 		printf("  %-20s %12.3f %12.3f", m->v[i].name, m->v[i].ms, i ? m->v[i].ms - m->v[i - 1].ms : 0.0);
@@ -112,7 +119,7 @@ static int write_svg(const char *path, const struct kl_tl_marks *m)
 		"font-size=\"12\">\n",
 		label_w + chart_w + 90, top + row_h * (double)m->n + 48);
 	fprintf(f, "<text x=\"4\" y=\"16\" font-weight=\"bold\">update timeline: %.1f ms, %s to %s</text>\n", total,
-		origin < 0 ? "exec" : "purgatory start", m->n ? m->v[m->n - 1].name : "");
+		m->n ? m->v[0].name : "", m->n ? m->v[m->n - 1].name : "");
 	for (i = 0; total > 0 && (double)i * tick <= total; i++)
 		fprintf(f,
 			"<line x1=\"%.1f\" y1=\"%.0f\" x2=\"%.1f\" y2=\"%.0f\" stroke=\"#ddd\"/>"
@@ -355,7 +362,10 @@ int kl_cmd_timeline(const char *root, const struct kl_timeline_opts *o)
 		kl_tl_log_free(&lg);
 		return r;
 	}
-	r = kl_tl_collect(root, o->tsc_clock ? &given : NULL, &lg, &u, &err);
+	if (o->boot)
+		r = kl_tl_collect_boot(root, o->tsc_clock ? &given : NULL, &lg, &u);
+	else
+		r = kl_tl_collect(root, o->tsc_clock ? &given : NULL, &lg, &u, &err);
 	kl_tl_log_free(&lg);
 	if (r < 0) {
 		say("%s", err.msg);
@@ -363,7 +373,7 @@ int kl_cmd_timeline(const char *root, const struct kl_timeline_opts *o)
 	}
 	say_bad_marks(root, &u);
 	if (!o->all) {
-		print_marks(&u, o->json);
+		print_marks(&u, o->json, o->boot);
 		return o->svg ? write_svg(o->svg, &u.marks) : 0;
 	}
 	n = earlier_updates(root, v);

@@ -8,6 +8,7 @@ struct kl_timeline_opts {
 	bool json;             /* --json */
 	bool advise;           /* --advise: advice from the log, no timeline */
 	bool all;              /* --all: every update of the chain (the history) */
+	bool boot;             /* --boot: this kernel's own boot, no record needed */
 	const char *tsc_clock; /* --tsc-clock's ZERO:MULT:SHIFT, or NULL for the perf page's */
 	const char *mark;      /* --mark NAME: set a mark, print nothing */
 	const char *svg;       /* --svg FILE: the steps as a chart too */

@@ -396,47 +396,87 @@ static void exec_mark(const char *root, const struct kl_tsc_clock *c, int64_t t0
 	kl_tl_marks_add(&u->marks, "exec", (double)(ns - t0) / 1e6, KL_TL_SRC_OLD_KERNEL);
 }
 
+/* Put the TSC on the kernel's clock: given, else the perf page's, else a
+ * rate's; 0, or -ENOTSUP with why in err. */
+static int tsc_clock(const struct kl_tsc_clock *given, const struct kl_tl_log *log, struct kl_tsc_clock *ret,
+		     struct kl_tl_update *u, struct kl_err *err)
+{
+	const char *why = NULL;
+
+	if (given) {
+		*ret = *given;
+		u->clock_id = "given";
+		snprintf(u->clock_text, sizeof(u->clock_text), "given (--tsc-clock)");
+		return 0;
+	}
+	if (perf_clock(ret, &why) < 0 && rate_clock(&log->view, ret, u) < 0)
+		return kl_fail(err, -ENOTSUP,
+			       "cannot put the TSC on the kernel's clock: %s, CPUID leaf 0x15 gives no rate and the log "
+			       "no TSC calibration",
+			       why);
+	return 0;
+}
+
+/* The marks after the kernel's clock started (its log's, systemd's and
+ * scripts'), in ms from t0 on that clock; c NULL: no clock for the TSC,
+ * and so no script's marks. */
+static void kernel_marks(const char *root, const struct kl_tsc_clock *c, int64_t t0, const struct kl_tl_log *log,
+			 struct kl_tl_update *u)
+{
+	long idx[KL_MARK_MAX];
+	size_t i;
+
+	/* the kernel's clock reads 0 here; its log is stamped from it */
+	kl_tl_marks_add(&u->marks, "clock_zero", (double)-t0 / 1e6, KL_TL_SRC_KERNEL);
+	kl_log_find_marks(&log->view, idx);
+	for (i = 0; i < KL_MARK_MAX; i++)
+		if (idx[i] >= 0 && log->line)
+			kl_tl_marks_add(&u->marks, kl_log_marks[i].name,
+					((double)log->line[idx[i]].usec * 1e3 - (double)t0) / 1e6, KL_TL_SRC_KERNEL);
+	systemd_marks(root, t0, &u->marks);
+	if (c)
+		user_marks(root, c, t0, u);
+	kl_tl_marks_sort(&u->marks);
+}
+
 int kl_tl_collect(const char *root, const struct kl_tsc_clock *given, const struct kl_tl_log *log,
 		  struct kl_tl_update *ret, struct kl_err *err)
 {
 	static const char *const stamp_names[] = { "purgatory_start", "purgatory_checked", "kernel_entry" };
 	struct kl_tl_update u = { .clock_id = "perf", .clock_text = "perf time_zero/mult/shift, exact" };
 	struct kl_tsc_clock c = { 0 };
-	long idx[KL_MARK_MAX];
-	const char *why = NULL;
 	int64_t t0;
 	size_t i;
 	int r;
 
 	r = read_record(root, &u.t, err);
+	if (r == 0)
+		r = tsc_clock(given, log, &c, &u, err);
 	if (r < 0)
 		return r;
-	if (given) {
-		c = *given;
-		u.clock_id = "given";
-		snprintf(u.clock_text, sizeof(u.clock_text), "given (--tsc-clock)");
-	} else if (perf_clock(&c, &why) < 0 && rate_clock(&log->view, &c, &u) < 0) {
-		return kl_fail(err, -ENOTSUP,
-			       "cannot put the TSC on the kernel's clock: %s, CPUID leaf 0x15 gives no rate and the log "
-			       "no TSC calibration",
-			       why);
-	}
 	t0 = kl_tsc_to_ns(&c, u.t.stamp[KL_TL_PURG_START]);
 	for (i = 0; i < KL_ARRAY_SIZE(stamp_names); i++)
 		if (u.t.stamped & (1U << i))
 			kl_tl_marks_add(&u.marks, stamp_names[i], (double)(kl_tsc_to_ns(&c, u.t.stamp[i]) - t0) / 1e6,
 					KL_TL_SRC_PURGATORY);
 	exec_mark(root, &c, t0, &u);
-	/* the kernel's clock reads 0 here; its log is stamped from it */
-	kl_tl_marks_add(&u.marks, "clock_zero", (double)-t0 / 1e6, KL_TL_SRC_KERNEL);
-	kl_log_find_marks(&log->view, idx);
-	for (i = 0; i < KL_MARK_MAX; i++)
-		if (idx[i] >= 0 && log->line)
-			kl_tl_marks_add(&u.marks, kl_log_marks[i].name,
-					((double)log->line[idx[i]].usec * 1e3 - (double)t0) / 1e6, KL_TL_SRC_KERNEL);
-	systemd_marks(root, t0, &u.marks);
-	user_marks(root, &c, t0, &u);
-	kl_tl_marks_sort(&u.marks);
+	kernel_marks(root, &c, t0, log, &u);
+	*ret = u;
+	return 0;
+}
+
+int kl_tl_collect_boot(const char *root, const struct kl_tsc_clock *given, const struct kl_tl_log *log,
+		       struct kl_tl_update *ret)
+{
+	struct kl_tl_update u = { .clock_id = "perf", .clock_text = "perf time_zero/mult/shift, exact" };
+	struct kl_tsc_clock c = { 0 };
+	bool clocked = tsc_clock(given, log, &c, &u, NULL) == 0;
+
+	if (!clocked) {
+		u.clock_id = "log";
+		snprintf(u.clock_text, sizeof(u.clock_text), "the kernel's own (no TSC conversion: no script's marks)");
+	}
+	kernel_marks(root, clocked ? &c : NULL, 0, log, &u);
 	*ret = u;
 	return 0;
 }

@@ -84,6 +84,13 @@ void kl_xs_disarm(const char *root);
  * armed; any other error says why in err. */
 int kl_xs_stamp(const char *root, struct kl_err *err);
 
+/* This kernel's own boot, for one not started through our purgatory
+ * (kexec-tools', the firmware's): the marks of its log, systemd's and
+ * scripts', in ms since its clock's zero (clock_zero at 0).  Needs no
+ * record; without a clock for the TSC, no script's marks. */
+int kl_tl_collect_boot(const char *root, const struct kl_tsc_clock *given, const struct kl_tl_log *log,
+		       struct kl_tl_update *ret);
+
 /* The running kernel's release (root/proc/sys/kernel/osrelease). */
 int kl_tl_release(const char *root, char ret[KL_TLH_RELEASE_MAX], struct kl_err *err);
 
