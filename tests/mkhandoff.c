@@ -65,10 +65,17 @@ static int digest_file(const char *path, uint8_t md[32], uint64_t *ret_len)
 	return 0;
 }
 
+/* Write n bytes to path: 0, or 1 when that fails. */
+static int write_out(const char *path, const void *b, size_t n)
+{
+	FILE *f = fopen(path, "wb");
+
+	return !f || fwrite(b, 1, n, f) != n || fclose(f) ? 1 : 0;
+}
+
 static int timeline(int argc, char **argv)
 {
 	uint8_t rec[sizeof(struct kl_tl_record)] = { 0 };
-	FILE *f;
 	int i;
 
 	if (argc != 6)
@@ -82,10 +89,7 @@ static int timeline(int argc, char **argv)
 	for (i = 0; i < 3; i++)
 		kl_put_le64(rec + 32 + 8 * i, strtoull(argv[3 + i], NULL, 0));
 	kl_put_le32(rec + 12, (uint32_t)crc32(0L, rec, sizeof(rec)));
-	f = fopen(argv[2], "wb");
-	if (!f || fwrite(rec, 1, sizeof(rec), f) != sizeof(rec) || fclose(f))
-		return 1;
-	return 0;
+	return write_out(argv[2], rec, sizeof(rec));
 }
 
 static int timelines(int argc, char **argv)
@@ -94,7 +98,6 @@ static int timelines(int argc, char **argv)
 	uint8_t buf[KL_TLH_SIZE_MAX];
 	unsigned long n;
 	size_t i, len;
-	FILE *f;
 
 	if (argc != 4 || (n = strtoul(argv[3], NULL, 0)) > KL_TLH_ENTRIES_MAX)
 		return 2;
@@ -114,10 +117,7 @@ static int timelines(int argc, char **argv)
 	}
 	if (kl_tlh_encode(v, n, buf, sizeof(buf), &len) < 0)
 		return 1;
-	f = fopen(argv[2], "wb");
-	if (!f || fwrite(buf, 1, len, f) != len || fclose(f))
-		return 1;
-	return 0;
+	return write_out(argv[2], buf, len);
 }
 
 static int find_timelines(int argc, char **argv)
@@ -139,10 +139,7 @@ static int find_timelines(int argc, char **argv)
 			n = sizeof(struct kl_tlh_header) + kl_le16(buf + off + 6) * sizeof(struct kl_tlh_entry);
 			if (n > len - off)
 				continue;
-			f = fopen(argv[2], "wb");
-			if (!f || fwrite(buf + off, 1, n, f) != n || fclose(f))
-				return 1;
-			return 0;
+			return write_out(argv[2], buf + off, n);
 		}
 	}
 	return 1;
@@ -159,7 +156,7 @@ int main(int argc, char **argv)
 	uint8_t *buf;
 	void *p;
 	size_t len;
-	FILE *f;
+	int rc;
 
 	if (argc < 3)
 		return 2;
@@ -177,12 +174,10 @@ int main(int argc, char **argv)
 		snprintf(r.name, sizeof(r.name), "%s", KL_XS_REGION_NAME);
 		if (kl_handoff_add(&t, &r, NULL) || kl_handoff_encode(&t, &p, &len, NULL))
 			return 1;
-		f = fopen(argv[2], "wb");
-		if (!f || fwrite(p, 1, len, f) != len || fclose(f))
-			return 1;
+		rc = write_out(argv[2], p, len);
 		free(p);
 		kl_handoff_free(&t);
-		return 0;
+		return rc;
 	}
 	snprintf(r.name, sizeof(r.name), "%s", "vm-ram");
 	snprintf(b.name, sizeof(b.name), "%s", "nic0");
@@ -248,8 +243,7 @@ int main(int argc, char **argv)
 		kl_put_le32(buf + 24, 0);
 		kl_put_le32(buf + 24, kl_crc32c(buf, len));
 	}
-	f = fopen(argv[2], "wb");
-	if (!f || fwrite(buf, 1, len, f) != len || fclose(f))
+	if (write_out(argv[2], buf, len))
 		return 1;
 	free(buf);
 	kl_handoff_free(&t);
