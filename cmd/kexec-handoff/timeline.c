@@ -161,26 +161,12 @@ static int write_svg(const char *path, const struct kl_tl_marks *m)
 /* kexec-handoff timeline --mark NAME: the TSC now, under NAME. */
 static int set_mark(const char *root, const char *name)
 {
-	char path[4096], line[KL_MARK_NAME_MAX + 32];
 	struct kl_err err = { { 0 } };
-	_cleanup_close_ int fd = -1;
-	int n;
 
-	if (!kl_mark_name_ok(name, strlen(name))) {
-		say("--mark '%s': a name is 1 to %d letters, digits, spaces and _.:- (no space at either end)", name,
-		    KL_MARK_NAME_MAX);
-		return 1;
-	}
-	n = snprintf(line, sizeof(line), "%" PRIu64 " %s\n", kl_rdtsc(), name);
-	snprintf(path, sizeof(path), "%s" KL_TL_USER_MARKS_FILE, root);
-	if (kl_tl_run_dir(root, &err) < 0) {
-		say("%s", err.msg);
-		return 1;
-	}
-	fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0644);
-	/* one write of one line: marks of two scripts never interleave */
-	if (fd < 0 || write(fd, line, (size_t)n) != n) {
-		say("%s: %s", path, strerror(errno));
+	int r = kl_tl_mark(root, name, &err);
+
+	if (r < 0) {
+		say("%s%s", r == -EINVAL ? "--" : "", err.msg);
 		return 1;
 	}
 	return 0;

@@ -593,3 +593,48 @@ int kl_xs_stamp(const char *root, struct kl_err *err)
 	kl_xs_encode(kl_rdtsc(), rec);
 	return kl_ho_region_io(root, start, KL_XS_PAGE, 0, rec, sizeof(rec), true, err);
 }
+
+int kl_tl_mark(const char *root, const char *name, struct kl_err *err)
+{
+	char path[4096], line[KL_MARK_NAME_MAX + 32];
+	_cleanup_close_ int fd = -1;
+	int n, r;
+
+	if (!kl_mark_name_ok(name, strlen(name)))
+		return kl_fail(err, -EINVAL, "mark '%s': a name is 1 to %d letters, digits, spaces and _.:- (no space at either end)",
+			       name, KL_MARK_NAME_MAX);
+	n = snprintf(line, sizeof(line), "%" PRIu64 " %s\n", kl_rdtsc(), name);
+	snprintf(path, sizeof(path), "%s" KL_TL_USER_MARKS_FILE, root);
+	r = kl_tl_run_dir(root, err);
+	if (r < 0)
+		return r;
+	fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0644);
+	if (fd < 0 || write(fd, line, (size_t)n) != n)
+		return kl_fail(err, -errno, "%s: %s", path, strerror(errno));
+	return 0;
+}
+
+int kl_tsc_rate(const char *root, uint64_t *ret_hz, struct kl_err *err)
+{
+	struct kl_tsc_clock c = { 0 };
+	const char *why = "";
+	double mhz = 0;
+
+	if (perf_clock(&c, &why) == 0 && c.time_mult) {
+		/* ns = tsc * mult >> shift: ticks a second = 1e9 << shift / mult */
+		*ret_hz = (uint64_t)(((unsigned __int128)1000000000u << c.time_shift) / c.time_mult);
+		return 0;
+	}
+	if (cpuid_tsc_mhz(&mhz) != 0) {
+		struct kl_tl_log log = { 0 };
+		int kind;
+
+		kl_tl_log_read(root, &log);
+		kind = log_tsc_mhz(&log.view, &mhz);
+		kl_tl_log_free(&log);
+		if (!kind)
+			return kl_fail(err, -ENOENT, "no TSC rate: %s, and no calibration in the kernel's log", why);
+	}
+	*ret_hz = (uint64_t)(mhz * 1e6 + 0.5);
+	return 0;
+}

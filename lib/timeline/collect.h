@@ -97,4 +97,13 @@ int kl_tl_release(const char *root, char ret[KL_TLH_RELEASE_MAX], struct kl_err 
 /* The TSC now. */
 uint64_t kl_rdtsc(void);
 
+/* A mark NAME at the TSC now, appended to root's KL_TL_USER_MARKS_FILE in
+ * one write (marks of two programs never interleave).  -EINVAL for a name
+ * kl_mark_name_ok() refuses. */
+int kl_tl_mark(const char *root, const char *name, struct kl_err *err);
+
+/* The TSC's rate in Hz as this kernel counts it: exact from its perf
+ * page, else CPUID leaf 0x15's, else its log's calibration (below root). */
+int kl_tsc_rate(const char *root, uint64_t *ret_hz, struct kl_err *err);
+
 #endif
