@@ -45,7 +45,8 @@ static int spawn(const char *const *argv, const char *cwd, const char *log_path,
 	}
 	if (cwd)
 		posix_spawn_file_actions_addchdir_np(&fa, cwd);
-	r = posix_spawn(&pid, argv[0], &fa, &attr, (char *const *)argv, environ);
+	/* a bare name is looked up in PATH, as the shell that started it did */
+	r = posix_spawnp(&pid, argv[0], &fa, &attr, (char *const *)argv, environ);
 	posix_spawn_file_actions_destroy(&fa);
 	posix_spawnattr_destroy(&attr);
 	if (r)

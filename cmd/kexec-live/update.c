@@ -348,7 +348,8 @@ static int freeze_proc(struct kl_live *l, size_t i, struct kl_err *err)
 	l->proc[i].dumped = true; /* stopped, or continued by CRIU itself on its failure */
 	r = kl_run(argv, NULL, KL_LIVE_LOG, l->u->timeout, err);
 	if (r < 0)
-		return kl_fail_prefix(err, r, "process %s: criu dump (its log: %s/dump.log)", p->name, dir);
+		return kl_fail_prefix(err, r, "process %s: criu dump (its log: %s/process-%s.dump.log)", p->name,
+				      KL_LIVE_RUN_DIR, p->name);
 	return 0;
 }
 
@@ -519,8 +520,15 @@ static void undo(struct kl_live *l)
 			continue;
 		continue_tree((pid_t)u->procs[i].pid, 0);
 		say("undo: process %s (pid %" PRIu32 ") continues", u->procs[i].name, u->procs[i].pid);
-		if (kl_upd_proc_images(u, &u->procs[i], path, sizeof(path)) == 0)
+		if (kl_upd_proc_images(u, &u->procs[i], path, sizeof(path)) == 0) {
+			char from[KL_UPD_PATH_MAX + 16], to[sizeof(KL_LIVE_RUN_DIR) + KL_UPD_NAME_MAX + 32];
+
+			/* CRIU's log outlives the images, for the message that names it */
+			snprintf(from, sizeof(from), "%s/dump.log", path);
+			snprintf(to, sizeof(to), "%s/process-%s.dump.log", KL_LIVE_RUN_DIR, u->procs[i].name);
+			rename(from, to);
 			kl_remove_tree(path);
+		}
 	}
 	for (i = 0; i < u->n_vms; i++) {
 		struct kl_live_vm *s = &l->vm[i];
@@ -578,7 +586,8 @@ int kl_live_update(struct kl_upd *u, const struct kl_live_opts *o)
 		kl_live_report(u, stdout);
 		fflush(stdout);
 		if (o->no_exec) {
-			say("loaded; --no-exec: run %s -e to jump, or kexec-live's undo by hand", u->kexec);
+			say("loaded; --no-exec: everything stays frozen until %s -e (to back out: %s -u, fsfreeze -u %s, QMP cont for each VM, SIGCONT for each process)",
+			    u->kexec, u->kexec, u->dax);
 			goto out;
 		}
 		phase = "exec";

@@ -604,13 +604,14 @@ void kl_upd_plan_print(const struct kl_upd *u, FILE *f)
 	}
 	fprintf(f, "hand over\n");
 	fprintf(f, "  sync; freeze %s (FIFREEZE: clean on the media, still mounted)\n", u->dax);
-	fprintf(f, "  %s -l %s%s%s --append=%s --preserve=%s:", u->kexec, u->kernel, u->initrd[0] ? " --initrd=" : "",
-		u->initrd, u->append_given ? u->append : "(this kernel's command line)", KL_UPD_REGION_NAME);
+	fprintf(f, "  %s -l %s%s%s %s%s --preserve=%s:", u->kexec, u->kernel, u->initrd[0] ? " --initrd=" : "",
+		u->initrd, u->append_given ? "--append=" : "--reuse-cmdline", u->append_given ? u->append : "",
+		KL_UPD_REGION_NAME);
 	if (u->range_size)
 		fprintf(f, "0x%" PRIx64 "+0x%" PRIx64, u->range_start, u->range_size);
 	else
 		fprintf(f, "RANGE");
-	fprintf(f, ":pmem --handoff-file=%s:MANIFEST\n", KL_UPD_BLOB_NAME);
+	fprintf(f, ":pmem --handoff-file=%s=MANIFEST\n", KL_UPD_BLOB_NAME);
 	if (u->hooks[0])
 		fprintf(f, "  hooks   %s/* exec (the point of no return)\n", u->hooks);
 	fprintf(f, "  %s -e\n", u->kexec);
