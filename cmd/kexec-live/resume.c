@@ -19,6 +19,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "cmd/kexec-live/dax.h"
 #include "cmd/kexec-live/live.h"
 #include "lib/base/log.h"
 #include "lib/base/util.h"
@@ -94,44 +95,6 @@ static int check_region(const struct kl_ho_entry *e, struct kl_err *err)
 	if (r == 0)
 		say("warning: the preserved range was handed over without a digest; not checked");
 	return 0;
-}
-
-/* The DAX file system at its mount point, from the pmem device that
- * holds the range (waiting for the driver to bring it up). */
-static int mount_dax(const struct kl_upd *u, struct kl_err *err)
-{
-	char dev[KL_UPD_PATH_MAX], mdev[KL_UPD_PATH_MAX], fstype[KL_UPD_NAME_MAX + 1], opts[KL_UPD_LINE_MAX];
-	struct timespec t0, t;
-	int r;
-
-	clock_gettime(CLOCK_MONOTONIC, &t0);
-	for (;;) {
-		struct kl_err e = { { 0 } };
-
-		r = kl_pmem_find(u->range_start, u->range_size, dev, &e);
-		clock_gettime(CLOCK_MONOTONIC, &t);
-		if (r == 0)
-			break;
-		if (t.tv_sec - t0.tv_sec >= (time_t)u->timeout)
-			return kl_fail(err, r, "%s (waited %u s)", e.msg, u->timeout);
-		usleep(50000);
-	}
-	if (kl_mount_find(u->dax, mdev, fstype, opts, NULL) == 0) {
-		if (strcmp(mdev, dev) != 0)
-			return kl_fail(err, -EBUSY, "%s is mounted from %s, not from %s, which holds the preserved range",
-				       u->dax, mdev, dev);
-		return 0; /* already mounted (by fstab, say) */
-	}
-	if (mkdir(u->dax, 0755) < 0 && errno != EEXIST)
-		return kl_fail(err, -errno, "%s: %s", u->dax, strerror(errno));
-	{
-		const char *argv[] = { "mount", "-t", u->fstype, "-o", u->options, dev, u->dax, NULL };
-		const char *mount_bin = access("/bin/mount", X_OK) == 0 ? "/bin/mount" : "/usr/bin/mount";
-
-		argv[0] = mount_bin;
-		r = kl_run(argv, NULL, NULL, u->timeout, err);
-	}
-	return r < 0 ? kl_fail_prefix(err, r, "mounting %s at %s", dev, u->dax) : 0;
 }
 
 static int restore_proc(struct kl_upd *u, const struct kl_upd_proc *p, struct kl_err *err)
@@ -273,7 +236,7 @@ static int resume(struct kl_upd *u, const struct kl_live_opts *o)
 	else
 		r = kl_fail(&err, -ENOENT, "the handoff table does not list the range %s", KL_UPD_REGION_NAME);
 	if (r == 0)
-		r = mount_dax(u, &err);
+		r = kl_dax_mount(u, &err);
 	if (r < 0) {
 		say("%s", err.msg);
 		how_to_retry();

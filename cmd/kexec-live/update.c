@@ -14,17 +14,16 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
-#include <linux/fs.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <sys/utsname.h>
 #include <time.h>
 #include <unistd.h>
 
+#include "cmd/kexec-live/dax.h"
 #include "cmd/kexec-live/live.h"
 #include "lib/base/log.h"
 #include "lib/base/number.h"
@@ -84,22 +83,6 @@ static int check_kernel(const struct kl_upd *u, struct kl_err *err)
 	if (r < 0)
 		return kl_fail_prefix(err, r, "the new kernel does not load (see %s)", KL_LIVE_LOG);
 	return 0;
-}
-
-/* The DAX file system: mounted with dax, on a pmem device whose range is
- * what --preserve keeps. */
-static int check_dax(struct kl_upd *u, struct kl_err *err)
-{
-	char opts[KL_UPD_LINE_MAX + 2];
-	int r = kl_mount_find(u->dax, u->device, u->fstype, u->options, err);
-
-	if (r < 0)
-		return r;
-	snprintf(opts, sizeof(opts), ",%s,", u->options);
-	if (!strstr(opts, ",dax,") && !strstr(opts, ",dax=always,"))
-		return kl_fail(err, -EINVAL, "%s (%s on %s) is not mounted with dax: the VMs' RAM would live in the page cache, not in the range kept",
-			       u->dax, u->fstype, u->device);
-	return kl_pmem_range(u->device, &u->range_start, &u->range_size, err);
 }
 
 /* A word of the VM's command line that puts its RAM in a shared file on
@@ -222,7 +205,7 @@ static int prepare(struct kl_live *l, struct kl_err *err)
 
 	r = check_kernel(u, err);
 	if (r == 0)
-		r = check_dax(u, err);
+		r = kl_dax_find(u, err);
 	for (i = 0; r == 0 && i < u->n_vms; i++)
 		r = check_vm(l, i, err);
 	for (i = 0; r == 0 && i < u->n_procs; i++)
@@ -390,21 +373,13 @@ static int write_manifest(const struct kl_upd *u, struct kl_err *err)
 	return 0;
 }
 
-/* FIFREEZE: the file system's journal and data on the media, every write
- * blocked until the jump (or FITHAW on undo).  It stays mounted: the
- * stopped QEMUs still map their RAM files. */
 static int freeze_fs(struct kl_live *l, struct kl_err *err)
 {
-	_cleanup_close_ int fd = open(l->u->dax, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	int r = kl_dax_freeze(l->u->dax, err);
 
-	if (fd < 0)
-		return kl_fail(err, -errno, "%s: %s", l->u->dax, strerror(errno));
-	if (syncfs(fd) < 0)
-		return kl_fail(err, -errno, "%s: syncfs: %s", l->u->dax, strerror(errno));
-	if (ioctl(fd, FIFREEZE, 0) < 0)
-		return kl_fail(err, -errno, "%s: FIFREEZE: %s", l->u->dax, strerror(errno));
-	l->fs_frozen = true;
-	return 0;
+	if (r == 0)
+		l->fs_frozen = true;
+	return r;
 }
 
 static int load(struct kl_live *l, struct kl_err *err)
@@ -507,14 +482,8 @@ static void undo(struct kl_live *l)
 		else
 			say("undo: the new kernel is unloaded");
 	}
-	if (l->fs_frozen) {
-		int fd = open(u->dax, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-
-		if (fd < 0 || ioctl(fd, FITHAW, 0) < 0)
-			say("undo: %s: FITHAW: %s; thaw it with fsfreeze -u", u->dax, strerror(errno));
-		if (fd >= 0)
-			close(fd);
-	}
+	if (l->fs_frozen && kl_dax_thaw(u->dax, &err) < 0)
+		say("undo: %s; thaw it with fsfreeze -u %s", err.msg, u->dax);
 	for (i = 0; i < u->n_procs; i++) {
 		if (!l->proc[i].dumped)
 			continue;
