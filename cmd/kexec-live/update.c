@@ -48,13 +48,40 @@ static int check_file(const char *what, const char *path, int mode, struct kl_er
 	return 0;
 }
 
+/* The words of kexec -l: the kernel, its initrd, its command line. */
+struct load_args {
+	char initrd[KL_UPD_PATH_MAX + 16], append[KL_UPD_LINE_MAX + 16];
+};
+
+static size_t kexec_load_argv(const struct kl_upd *u, const char *first, const char **argv, struct load_args *a)
+{
+	size_t n = 0;
+
+	argv[n++] = u->kexec;
+	if (first)
+		argv[n++] = first;
+	argv[n++] = "-l";
+	argv[n++] = u->kernel;
+	if (u->initrd[0]) {
+		snprintf(a->initrd, sizeof(a->initrd), "--initrd=%s", u->initrd);
+		argv[n++] = a->initrd;
+	}
+	if (u->append_given) {
+		snprintf(a->append, sizeof(a->append), "--append=%s", u->append);
+		argv[n++] = a->append;
+	} else {
+		argv[n++] = "--reuse-cmdline";
+	}
+	return n;
+}
+
 /* kexec --dry-run: the kernel, initrd and command line load (no system
  * call is made). */
 static int check_kernel(const struct kl_upd *u, struct kl_err *err)
 {
 	const char *argv[8];
-	char initrd[KL_UPD_PATH_MAX + 16], append[KL_UPD_LINE_MAX + 16];
-	size_t n = 0;
+	struct load_args a;
+	size_t n;
 	int r;
 
 	r = check_file("kernel", u->kernel, R_OK, err);
@@ -64,20 +91,7 @@ static int check_kernel(const struct kl_upd *u, struct kl_err *err)
 		r = check_file("kexec", u->kexec, X_OK, err);
 	if (r < 0)
 		return r;
-	argv[n++] = u->kexec;
-	argv[n++] = "--dry-run";
-	argv[n++] = "-l";
-	argv[n++] = u->kernel;
-	if (u->initrd[0]) {
-		snprintf(initrd, sizeof(initrd), "--initrd=%s", u->initrd);
-		argv[n++] = initrd;
-	}
-	if (u->append_given) {
-		snprintf(append, sizeof(append), "--append=%s", u->append);
-		argv[n++] = append;
-	} else {
-		argv[n++] = "--reuse-cmdline";
-	}
+	n = kexec_load_argv(u, "--dry-run", argv, &a);
 	argv[n] = NULL;
 	r = kl_run(argv, NULL, KL_LIVE_LOG, u->timeout, err);
 	if (r < 0)
@@ -385,24 +399,13 @@ static int freeze_fs(struct kl_live *l, struct kl_err *err)
 static int load(struct kl_live *l, struct kl_err *err)
 {
 	const struct kl_upd *u = l->u;
-	char initrd[KL_UPD_PATH_MAX + 16], append[KL_UPD_LINE_MAX + 16], preserve[128], blob[128];
+	char preserve[128], blob[128];
 	const char *argv[10];
-	size_t n = 0;
+	struct load_args a;
+	size_t n;
 	int r;
 
-	argv[n++] = u->kexec;
-	argv[n++] = "-l";
-	argv[n++] = u->kernel;
-	if (u->initrd[0]) {
-		snprintf(initrd, sizeof(initrd), "--initrd=%s", u->initrd);
-		argv[n++] = initrd;
-	}
-	if (u->append_given) {
-		snprintf(append, sizeof(append), "--append=%s", u->append);
-		argv[n++] = append;
-	} else {
-		argv[n++] = "--reuse-cmdline";
-	}
+	n = kexec_load_argv(u, NULL, argv, &a);
 	snprintf(preserve, sizeof(preserve), "--preserve=%s:0x%" PRIx64 "+0x%" PRIx64 ":pmem", KL_UPD_REGION_NAME,
 		 u->range_start, u->range_size);
 	snprintf(blob, sizeof(blob), "--handoff-file=%s=%s", KL_UPD_BLOB_NAME, KL_LIVE_MANIFEST);
