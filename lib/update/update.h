@@ -33,10 +33,10 @@
 #include "lib/base/err.h"
 
 #define KL_UPD_CONF_PATH "/etc/kexec-live/update.conf"
-/* the manifest's name in the handoff table (a blob) */
-#define KL_UPD_BLOB_NAME "kexec-live.update"
-/* the preserved range's name in the handoff table */
-#define KL_UPD_REGION_NAME "kexec-live.dax"
+/* the manifest's name in the handoff table (a blob), and the preserved
+ * range's: kexec keeps names starting with "kexec-live." for its own */
+#define KL_UPD_BLOB_NAME "live-update.manifest"
+#define KL_UPD_REGION_NAME "live-update.dax"
 #define KL_UPD_TEXT_MAX (1u << 20)
 #define KL_UPD_LINE_MAX 4096
 #define KL_UPD_PATH_MAX 1024
