@@ -1,6 +1,10 @@
 /* A bare-metal guest for the live-update tests: a multiboot (v1) ELF that
- * counts in its RAM and prints the count on COM1 every 2^24 steps, so a
- * VM that resumes where it stopped prints the next count, not 1. */
+ * counts in its RAM and prints the count on COM1 every MASK + 1 steps
+ * (2^24 unless as --defsym MASK= says), so a VM that resumes where it
+ * stopped prints the next count, not the first. */
+	.ifndef MASK
+	.set MASK, 0xffffff
+	.endif
 	.set MB_MAGIC, 0x1badb002
 	.set MB_FLAGS, 0
 	.text
@@ -13,7 +17,7 @@
 _start:
 	mov $stack_top, %esp
 1:	incl count
-	testl $0xffffff, count
+	testl $MASK, count
 	jnz 1b
 	call print
 	jmp 1b
