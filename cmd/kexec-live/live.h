@@ -15,6 +15,8 @@
 #define KL_LIVE_RUN_DIR "/run/kexec-live"
 #define KL_LIVE_MANIFEST KL_LIVE_RUN_DIR "/update.manifest"
 #define KL_LIVE_LOG KL_LIVE_RUN_DIR "/update.log"
+/* resume: the kept range's digest matched (this boot) */
+#define KL_LIVE_CHECKED KL_LIVE_RUN_DIR "/range-checked"
 
 /* Exit codes (kexec-live(8), "EXIT STATUS"). */
 enum {
@@ -61,7 +63,8 @@ int kl_live_update(struct kl_upd *u, const struct kl_live_opts *o);
 int kl_live_resume(const struct kl_live_opts *o);
 
 /* The phases' times from the stamps of u, in ms since the first one,
- * on one line each (printed by both sides). */
-void kl_live_report(const struct kl_upd *u, FILE *f);
+ * on one line each (printed by both sides); with resumed (everything
+ * runs again), the blackout too. */
+void kl_live_report(const struct kl_upd *u, bool resumed, FILE *f);
 
 #endif

@@ -43,7 +43,7 @@ static void usage(FILE *f)
 	      f);
 }
 
-void kl_live_report(const struct kl_upd *u, FILE *f)
+void kl_live_report(const struct kl_upd *u, bool resumed, FILE *f)
 {
 	size_t i;
 
@@ -51,6 +51,11 @@ void kl_live_report(const struct kl_upd *u, FILE *f)
 		return;
 	fprintf(f, "kexec-live: phases, in ms since the freeze (TSC at %.3f MHz, as the old kernel counted it)\n",
 		(double)u->tsc_hz / 1e6);
+	/* each stamp is the end of the step before it */
+	fprintf(f, "  (frozen: VMs saved, processes dumped; loaded: the new kernel loaded; exec: kexec -e reached\n"
+		   "   the purgatory; kernel: its check done, this kernel entered; resume: booted to kexec-live\n"
+		   "   resume; mounted: the range checked, the file system mounted; restored: processes;\n"
+		   "   resumed: VMs)\n");
 	for (i = 0; i < u->n_stamps; i++) {
 		double at = kl_tsc_ms(u->stamps[0].tsc, u->stamps[i].tsc, u->tsc_hz);
 
@@ -60,7 +65,7 @@ void kl_live_report(const struct kl_upd *u, FILE *f)
 			fprintf(f, "  %-10s %10.1f  +%.1f\n", u->stamps[i].name, at,
 				kl_tsc_ms(u->stamps[i - 1].tsc, u->stamps[i].tsc, u->tsc_hz));
 	}
-	if (!strcmp(u->stamps[u->n_stamps - 1].name, "resumed"))
+	if (resumed)
 		fprintf(f, "kexec-live: blackout %.1f ms, from the freeze to the last VM resumed\n",
 			kl_tsc_ms(u->stamps[0].tsc, u->stamps[u->n_stamps - 1].tsc, u->tsc_hz));
 }

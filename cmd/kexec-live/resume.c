@@ -26,6 +26,8 @@
 #include "lib/handoff/handoff-io.h"
 #include "lib/sys/fileio.h"
 #include "lib/timeline/collect.h"
+#include "lib/timeline/timeline.h"
+#include "purgatory/timeline.h"
 
 #define QMP_TIMEOUT_MS 5000
 
@@ -81,10 +83,24 @@ static int manifest_text(const struct kl_live_opts *o, char **ret, size_t *ret_l
 	return 0;
 }
 
-/* The range's bytes are what the old kernel digested at load time. */
+/* The range's bytes are what the old kernel digested at load time.  Once
+ * per boot: a retry finds the file system changed by what the first try
+ * restored, and the mark of the first check in /run. */
 static int check_region(const struct kl_ho_entry *e, struct kl_err *err)
 {
-	int r = kl_ho_entry_check("", e, err);
+	int r;
+
+	if (access(KL_LIVE_CHECKED, F_OK) == 0) {
+		say("the preserved range's SHA-256 was checked by an earlier resume in this boot");
+		return 0;
+	}
+	r = kl_ho_entry_check("", e, err);
+	if (r == 1) {
+		FILE *f = fopen(KL_LIVE_CHECKED, "we");
+
+		if (f)
+			fclose(f);
+	}
 
 	if (r == -EBADMSG)
 		return kl_fail(err, r,
@@ -107,8 +123,12 @@ static int restore_proc(struct kl_upd *u, const struct kl_upd_proc *p, struct kl
 
 	if (kl_upd_proc_images(u, p, dir, sizeof(dir)) < 0)
 		return kl_fail(err, -ENAMETOOLONG, "process %s: its images' path is too long", p->name);
-	if (stat(dir, &st) < 0)
-		return kl_fail(err, -ENOENT, "process %s: no images at %s (restored before?)", p->name, dir);
+	/* every process of the manifest was dumped before the jump: no
+	 * images is one an earlier resume of this update restored */
+	if (stat(dir, &st) < 0 && errno == ENOENT) {
+		say("process %s: restored by an earlier resume (no images at %s)", p->name, dir);
+		return 0;
+	}
 	snprintf(pidfile, sizeof(pidfile), "%s/restored.pid", dir);
 	r = kl_run(argv, NULL, KL_LIVE_LOG, u->timeout, err);
 	if (r < 0)
@@ -148,8 +168,10 @@ static int resume_vm(struct kl_upd *u, const struct kl_upd_vm *vm, struct kl_err
 
 	if (kl_upd_vm_state(u, vm, file, sizeof(file)) < 0 || kl_shell_quote(file, quoted, sizeof(quoted)) < 0)
 		return kl_fail(err, -ENAMETOOLONG, "VM %s: its state file's path is too long", vm->name);
-	if (stat(file, &st) < 0)
-		return kl_fail(err, -ENOENT, "VM %s: no saved state at %s (resumed before?)", vm->name, file);
+	if (stat(file, &st) < 0 && errno == ENOENT) { /* as for a process */
+		say("VM %s: resumed by an earlier resume (no saved state at %s)", vm->name, file);
+		return 0;
+	}
 	if (vm_argv(vm, argv, KL_ARRAY_SIZE(argv)) < 0)
 		return kl_fail(err, -E2BIG, "VM %s: its command line is too long", vm->name);
 	snprintf(log, sizeof(log), "%s/vm-%s.log", KL_LIVE_RUN_DIR, vm->name);
@@ -186,6 +208,34 @@ static int resume_vm(struct kl_upd *u, const struct kl_upd_vm *vm, struct kl_err
 	return 0;
 }
 
+/* The jump as the purgatory stamped it (purgatory/timeline.h): "exec",
+ * its start, and "kernel", its jump into this kernel, on the same TSC as
+ * the old kernel's stamps.  None when this kernel was not started through
+ * our purgatory's timeline; a damaged record is said and left out. */
+static void jump_stamps(struct kl_upd *u)
+{
+	struct kl_err err = { { 0 } };
+	struct kl_timeline t = { 0 };
+	char *data = NULL;
+	size_t len = 0;
+	int r = kl_setup_data_read("", KL_TL_SETUP_TYPE, 4096, &data, &len, &err);
+
+	if (r == 0)
+		r = kl_timeline_decode(data, len, &t, &err);
+	free(data);
+	if (r == -ENOENT)
+		return;
+	if (r < 0) {
+		say("the jump's timeline is not used: %s", err.msg);
+		return;
+	}
+	if (t.stamped & (1u << KL_TL_PURG_START))
+		kl_upd_stamp(u, "exec", t.stamp[KL_TL_PURG_START]);
+	if (t.stamped & (1u << KL_TL_PURG_JUMP))
+		kl_upd_stamp(u, "kernel", t.stamp[KL_TL_PURG_JUMP]);
+	kl_upd_stamps_sort(u);
+}
+
 /* Retrying: what the last try restored has no images left; the rest is
  * tried again. */
 static void how_to_retry(void)
@@ -220,8 +270,13 @@ static int resume(struct kl_upd *u, const struct kl_live_opts *o)
 		return o->manifest ? KL_LIVE_EXIT_USAGE : KL_LIVE_EXIT_FAILED;
 	}
 	kl_upd_stamp(u, "resume", t0);
+	jump_stamps(u);
+	if (mkdir(KL_LIVE_RUN_DIR, 0700) < 0 && errno != EEXIST) {
+		say("%s: %s", KL_LIVE_RUN_DIR, strerror(errno));
+		return KL_LIVE_EXIT_FAILED;
+	}
 	/* keep the manifest where a retry finds it */
-	if (!o->manifest && (mkdir(KL_LIVE_RUN_DIR, 0700) == 0 || errno == EEXIST)) {
+	if (!o->manifest) {
 		FILE *f = fopen(KL_LIVE_MANIFEST, "we");
 
 		if (f) {
@@ -264,7 +319,7 @@ static int resume(struct kl_upd *u, const struct kl_live_opts *o)
 		say("%s", err.msg);
 		failed++;
 	}
-	kl_live_report(u, stdout);
+	kl_live_report(u, failed == 0, stdout);
 	if (failed) {
 		say("%zu step(s) failed", failed);
 		how_to_retry();

@@ -555,7 +555,7 @@ int kl_live_update(struct kl_upd *u, const struct kl_live_opts *o)
 	}
 	if (r == 0) {
 		stamp(&l, "loaded");
-		kl_live_report(u, stdout);
+		kl_live_report(u, false, stdout);
 		fflush(stdout);
 		if (o->no_exec) {
 			say("loaded; --no-exec: everything stays frozen until %s -e (to back out: %s -u, fsfreeze -u %s, QMP cont for each VM, SIGCONT for each process)",

@@ -475,6 +475,19 @@ int kl_upd_stamp(struct kl_upd *u, const char *name, uint64_t tsc)
 	return 0;
 }
 
+void kl_upd_stamps_sort(struct kl_upd *u)
+{
+	size_t i, j;
+
+	for (i = 1; i < u->n_stamps; i++) { /* insertion: stable, and few */
+		struct kl_upd_stamp s = u->stamps[i];
+
+		for (j = i; j > 0 && u->stamps[j - 1].tsc > s.tsc; j--)
+			u->stamps[j] = u->stamps[j - 1];
+		u->stamps[j] = s;
+	}
+}
+
 /* A path into buf: -ENAMETOOLONG when it does not fit. */
 static int __attribute__((format(printf, 3, 4))) path_fmt(char *buf, size_t size, const char *fmt, ...)
 {

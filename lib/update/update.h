@@ -122,6 +122,10 @@ int kl_upd_vm_set_args(struct kl_upd_vm *vm, const char *args, size_t len, struc
 /* Record a stamp; -ENOSPC when the table is full. */
 int kl_upd_stamp(struct kl_upd *u, const char *name, uint64_t tsc);
 
+/* The stamps in TSC order (stamps of one TSC keep their order): stamps
+ * that another clock took (the purgatory's) go in among the update's. */
+void kl_upd_stamps_sort(struct kl_upd *u);
+
 /* Where the images go: DAX/STATE, DAX/STATE/vm-NAME.state and
  * DAX/STATE/process-NAME.  -ENAMETOOLONG past KL_UPD_PATH_MAX. */
 int kl_upd_state_dir(const struct kl_upd *u, char *buf, size_t size);

@@ -241,6 +241,28 @@ static void manifest_refused(void **state)
 	}
 }
 
+static void stamps_in_order(void **state)
+{
+	static const char *const order[] = { "freeze", "frozen", "exec", "kernel", "resume", "same" };
+	struct kl_upd u = { 0 };
+	size_t i;
+
+	(void)state;
+	assert_int_equal(kl_upd_stamp(&u, "freeze", 100), 0);
+	assert_int_equal(kl_upd_stamp(&u, "frozen", 200), 0);
+	assert_int_equal(kl_upd_stamp(&u, "resume", 900), 0);
+	assert_int_equal(kl_upd_stamp(&u, "same", 900), 0); /* after resume: added after it */
+	assert_int_equal(kl_upd_stamp(&u, "exec", 300), 0);
+	assert_int_equal(kl_upd_stamp(&u, "kernel", 400), 0);
+	kl_upd_stamps_sort(&u);
+	assert_int_equal(u.n_stamps, KL_ARRAY_SIZE(order));
+	for (i = 0; i < KL_ARRAY_SIZE(order); i++)
+		assert_string_equal(u.stamps[i].name, order[i]);
+	for (i = u.n_stamps; i < KL_UPD_STAMPS_MAX; i++)
+		assert_int_equal(kl_upd_stamp(&u, "x", i), 0);
+	assert_int_equal(kl_upd_stamp(&u, "x", 1), -ENOSPC);
+}
+
 static void paths_and_plan(void **state)
 {
 	struct kl_err err = { { 0 } };
@@ -271,7 +293,8 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(config_accepted), cmocka_unit_test(config_refused),
 		cmocka_unit_test(limits),	   cmocka_unit_test(manifest_round_trip),
-		cmocka_unit_test(manifest_refused), cmocka_unit_test(paths_and_plan),
+		cmocka_unit_test(manifest_refused), cmocka_unit_test(stamps_in_order),
+		cmocka_unit_test(paths_and_plan),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
