@@ -57,20 +57,6 @@ const char *kl_conf_key_name(enum kl_conf_key k)
 	return (unsigned int)k < KL_CONF_KEY_MAX ? keys[k].name : "?";
 }
 
-static bool is_blank(char ch)
-{
-	return ch == ' ' || ch == '\t' || ch == '\r';
-}
-
-/* [*s, *e) without blanks on either side. */
-static void trim(const char **s, const char **e)
-{
-	while (*s < *e && is_blank(**s))
-		(*s)++;
-	while (*e > *s && is_blank((*e)[-1]))
-		(*e)--;
-}
-
 static int find_key(const char *s, size_t n)
 {
 	int k;
@@ -87,7 +73,7 @@ static int parse_line(struct kl_conf *c, unsigned int line, const char *s, const
 	const char *eq, *ks, *ke, *vs, *ve, *bad;
 	int k;
 
-	trim(&s, &e);
+	kl_trim(&s, &e);
 	if (s == e || *s == '#')
 		return 0;
 	eq = memchr(s, '=', (size_t)(e - s));
@@ -95,10 +81,10 @@ static int parse_line(struct kl_conf *c, unsigned int line, const char *s, const
 		return kl_fail(err, -EINVAL, "%s:%u: not a key=value line", c->path, line);
 	ks = s;
 	ke = eq;
-	trim(&ks, &ke);
+	kl_trim(&ks, &ke);
 	vs = eq + 1;
 	ve = e;
-	trim(&vs, &ve);
+	kl_trim(&vs, &ve);
 	k = find_key(ks, (size_t)(ke - ks));
 	if (k < 0) {
 		char known[128];

@@ -123,6 +123,21 @@ static inline bool kl_is_pow2(uint64_t v)
 
 #define KL_PAGE_SIZE ((uint64_t)4096)
 
+/* A blank of a configuration line: space, tab, or the CR of a CRLF end. */
+static inline bool kl_is_blank(char ch)
+{
+	return ch == ' ' || ch == '\t' || ch == '\r';
+}
+
+/* [*s, *e) without blanks on either side. */
+static inline void kl_trim(const char **s, const char **e)
+{
+	while (*s < *e && kl_is_blank(**s))
+		(*s)++;
+	while (*e > *s && kl_is_blank((*e)[-1]))
+		(*e)--;
+}
+
 /* n bytes as 2n lowercase hexadecimal digits and a NUL. */
 static inline void kl_hex(char *out, const uint8_t *b, size_t n)
 {

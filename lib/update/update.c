@@ -81,19 +81,6 @@ struct parser {
 	unsigned int update_line;
 };
 
-static bool is_blank(char ch)
-{
-	return ch == ' ' || ch == '\t' || ch == '\r';
-}
-
-static void trim(const char **s, const char **e)
-{
-	while (*s < *e && is_blank(**s))
-		(*s)++;
-	while (*e > *s && is_blank((*e)[-1]))
-		(*e)--;
-}
-
 static bool name_ok(const char *s, size_t n, size_t max)
 {
 	size_t i;
@@ -124,8 +111,8 @@ static int open_section(struct parser *p, const char *s, const char *e, struct k
 	int sec = -1;
 
 	s++; /* '[' */
-	trim(&s, &ne);
-	for (ws = s; ws < ne && !is_blank(*ws); ws++)
+	kl_trim(&s, &ne);
+	for (ws = s; ws < ne && !kl_is_blank(*ws); ws++)
 		;
 	n = (size_t)(ws - s);
 	for (i = 0; i < SEC_MAX; i++)
@@ -136,7 +123,7 @@ static int open_section(struct parser *p, const char *s, const char *e, struct k
 			       u->path, p->line, (int)KL_MIN(n, (size_t)32), s);
 	if (ws < ne) {
 		ns = ws;
-		trim(&ns, &ne);
+		kl_trim(&ns, &ne);
 	}
 	memset(p->seen, 0, sizeof(p->seen));
 	p->sec = (enum section)sec;
@@ -302,7 +289,7 @@ static int parse_line(struct parser *p, const char *s, const char *e, struct kl_
 	const char *const e0 = e; /* an argument keeps its trailing blanks */
 	const struct key *k;
 
-	trim(&s, &e);
+	kl_trim(&s, &e);
 	if (s == e || *s == '#')
 		return 0;
 	if (*s == '[') {
@@ -317,7 +304,7 @@ static int parse_line(struct parser *p, const char *s, const char *e, struct kl_
 		return where(p, err, "a key before the first section ([update], [vm NAME] or [process NAME])");
 	ks = s;
 	ke = eq;
-	trim(&ks, &ke);
+	kl_trim(&ks, &ke);
 	vs = eq + 1;
 	ve = e;
 	/* an argument keeps its spaces: "arg = " is an empty word; only the
@@ -328,7 +315,7 @@ static int parse_line(struct parser *p, const char *s, const char *e, struct kl_
 		if (vs < ve && *vs == ' ')
 			vs++;
 	} else {
-		trim(&vs, &ve);
+		kl_trim(&vs, &ve);
 	}
 	if (!k || (p->mode == KL_UPD_CONFIG && (k->flags & F_MANIFEST))) {
 		char known[256];
