@@ -10,6 +10,7 @@
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <stdarg.h>
 #include <inttypes.h>
 #include <signal.h>
 #include <stdio.h>
@@ -30,6 +31,18 @@
 #include "purgatory/timeline.h"
 
 #define QMP_TIMEOUT_MS 5000
+
+/* A mark in this boot's timeline (kexec-handoff timeline shows it). */
+static void __attribute__((format(printf, 1, 2))) mark(const char *fmt, ...)
+{
+	char name[KL_MARK_NAME_MAX + 1];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(name, sizeof(name), fmt, ap);
+	va_end(ap);
+	kl_tl_mark("", name, NULL);
+}
 
 static void stamp(struct kl_upd *u, const char *name)
 {
@@ -135,6 +148,7 @@ static int restore_proc(struct kl_upd *u, const struct kl_upd_proc *p, struct kl
 		return kl_fail_prefix(err, r, "process %s: criu restore (its log: %s/restore.log; images kept)",
 				      p->name, dir);
 	say("process %s restored (pid %" PRIu32 ")", p->name, p->pid);
+	mark("process %s restored", p->name);
 	kl_remove_tree(dir);
 	return 0;
 }
@@ -158,7 +172,7 @@ static int resume_vm(struct kl_upd *u, const struct kl_upd_vm *vm, struct kl_err
 {
 	static const char *argv[KL_UPD_ARGC_MAX + 3];
 	char file[KL_UPD_PATH_MAX], quoted[4 * KL_UPD_PATH_MAX + 3], uri[4 * KL_UPD_PATH_MAX + 16];
-	char log[KL_UPD_PATH_MAX + 64], mark[KL_UPD_NAME_MAX + 16];
+	char log[KL_UPD_PATH_MAX + 64];
 	struct kl_qmp q = { .fd = -1 };
 	json_object *ret = NULL;
 	const char *status;
@@ -201,8 +215,7 @@ static int resume_vm(struct kl_upd *u, const struct kl_upd_vm *vm, struct kl_err
 		return kl_fail_prefix(err, r, "VM %s (QEMU's output: %s; its state kept at %s)", vm->name, log, file);
 	}
 	kl_qmp_close(&q);
-	snprintf(mark, sizeof(mark), "VM %s resumed", vm->name);
-	kl_tl_mark("", mark, NULL);
+	mark("VM %s resumed", vm->name);
 	say("VM %s resumed (QEMU pid %d)", vm->name, (int)pid);
 	unlink(file);
 	return 0;
@@ -298,6 +311,7 @@ static int resume(struct kl_upd *u, const struct kl_live_opts *o)
 		return KL_LIVE_EXIT_FAILED;
 	}
 	stamp(u, "mounted");
+	mark("%s", "DAX file system mounted");
 	for (i = 0; i < u->n_procs; i++) {
 		memset(&err, 0, sizeof(err));
 		if (restore_proc(u, &u->procs[i], &err) < 0) {
