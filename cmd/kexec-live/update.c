@@ -151,6 +151,7 @@ static int check_vm(struct kl_live *l, size_t i, struct kl_err *err)
 	free(args);
 	if (r < 0)
 		return kl_fail_prefix(err, r, "VM %s", vm->name);
+	kl_upd_vm_drop_incoming(vm); /* a QEMU an earlier resume started */
 	snprintf(path, sizeof(path), "/proc/%d/cwd", (int)s->pid);
 	n = readlink(path, vm->cwd, sizeof(vm->cwd) - 1);
 	if (n <= 0)

@@ -449,6 +449,39 @@ int kl_upd_vm_set_args(struct kl_upd_vm *vm, const char *args, size_t len, struc
 	return 0;
 }
 
+static bool is_incoming(const char *w, bool *ret_has_value)
+{
+	if (w[0] == '-' && w[1] == '-')
+		w++;
+	*ret_has_value = !strncmp(w, "-incoming=", 10);
+	return *ret_has_value || !strcmp(w, "-incoming");
+}
+
+void kl_upd_vm_drop_incoming(struct kl_upd_vm *vm)
+{
+	size_t at = 0, out = 0, argc = 0;
+
+	while (at < vm->args_len) {
+		const char *w = vm->args + at;
+		size_t n = strlen(w) + 1;
+		bool inline_value;
+
+		if (is_incoming(w, &inline_value)) {
+			at += n;
+			if (!inline_value && at < vm->args_len) /* its value */
+				at += strlen(vm->args + at) + 1;
+			continue;
+		}
+		memmove(vm->args + out, w, n);
+		out += n;
+		at += n;
+		argc++;
+	}
+	memset(vm->args + out, 0, vm->args_len - out);
+	vm->args_len = out;
+	vm->argc = (unsigned int)argc;
+}
+
 int kl_upd_stamp(struct kl_upd *u, const char *name, uint64_t tsc)
 {
 	size_t n = strlen(name);

@@ -119,6 +119,11 @@ int kl_upd_write(const struct kl_upd *u, FILE *f);
  * /proc/PID/cmdline has them).  -E2BIG past the limits. */
 int kl_upd_vm_set_args(struct kl_upd_vm *vm, const char *args, size_t len, struct kl_err *err);
 
+/* Drop every "-incoming X" (and "--incoming X", "-incoming=X") from a
+ * VM's command line: a QEMU that an earlier resume started has one, and
+ * resume adds its own. */
+void kl_upd_vm_drop_incoming(struct kl_upd_vm *vm);
+
 /* Record a stamp; -ENOSPC when the table is full. */
 int kl_upd_stamp(struct kl_upd *u, const char *name, uint64_t tsc);
 

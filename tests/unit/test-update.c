@@ -263,6 +263,27 @@ static void stamps_in_order(void **state)
 	assert_int_equal(kl_upd_stamp(&u, "x", 1), -ENOSPC);
 }
 
+/* A QEMU that an earlier resume started carries -incoming: dropped, and
+ * nothing else. */
+static void incoming_dropped(void **state)
+{
+	static const char args[] = "qemu\0-m\0" "256\0-incoming\0defer\0-name\0a\0--incoming\0tcp:x\0"
+				   "-incoming=defer\0-incoming\0";
+	static const char want[] = "qemu\0-m\0" "256\0-name\0a\0";
+	struct kl_err err = { { 0 } };
+	struct kl_upd_vm vm = { .name = "a" };
+
+	(void)state;
+	assert_int_equal(kl_upd_vm_set_args(&vm, args, sizeof(args) - 1, &err), 0);
+	assert_int_equal(vm.argc, 11);
+	kl_upd_vm_drop_incoming(&vm);
+	assert_int_equal(vm.argc, 5);
+	assert_int_equal(vm.args_len, sizeof(want) - 1);
+	assert_memory_equal(vm.args, want, sizeof(want) - 1);
+	kl_upd_vm_drop_incoming(&vm); /* nothing left to drop */
+	assert_int_equal(vm.argc, 5);
+}
+
 static void paths_and_plan(void **state)
 {
 	struct kl_err err = { { 0 } };
@@ -294,6 +315,7 @@ int main(void)
 		cmocka_unit_test(config_accepted), cmocka_unit_test(config_refused),
 		cmocka_unit_test(limits),	   cmocka_unit_test(manifest_round_trip),
 		cmocka_unit_test(manifest_refused), cmocka_unit_test(stamps_in_order),
+		cmocka_unit_test(incoming_dropped),
 		cmocka_unit_test(paths_and_plan),
 	};
 
