@@ -101,26 +101,26 @@ static int manifest_text(const struct kl_live_opts *o, char **ret, size_t *ret_l
  * restored, and the mark of the first check in /run. */
 static int check_region(const struct kl_ho_entry *e, struct kl_err *err)
 {
+	struct kl_err mine = { { 0 } }; /* a mismatch is said in this file's words */
 	int r;
 
 	if (access(KL_LIVE_CHECKED, F_OK) == 0) {
 		say("the preserved range's SHA-256 was checked by an earlier resume in this boot");
 		return 0;
 	}
-	r = kl_ho_entry_check("", e, err);
+	r = kl_ho_entry_check("", e, &mine);
 	if (r == 1) {
 		FILE *f = fopen(KL_LIVE_CHECKED, "we");
 
 		if (f)
 			fclose(f);
 	}
-
 	if (r == -EBADMSG)
 		return kl_fail(err, r,
 			       "the preserved range [0x%" PRIx64 ", 0x%" PRIx64 ") changed across the jump (its SHA-256 differs): nothing is restored from it",
 			       e->start, e->start + e->size);
 	if (r < 0)
-		return kl_fail_prefix(err, r, "the preserved range");
+		return kl_fail(err, r, "the preserved range: %s", mine.msg);
 	if (r == 0)
 		say("warning: the preserved range was handed over without a digest; not checked");
 	return 0;
@@ -305,6 +305,10 @@ static int resume(struct kl_upd *u, const struct kl_live_opts *o)
 		r = kl_fail(&err, -ENOENT, "the handoff table does not list the range %s", KL_UPD_REGION_NAME);
 	if (r == 0)
 		r = kl_dax_mount(u, &err);
+	if (r == -EBADMSG) { /* trying again cannot make those bytes right */
+		say("%s; every image is left as it is", err.msg);
+		return KL_LIVE_EXIT_FAILED;
+	}
 	if (r < 0) {
 		say("%s", err.msg);
 		how_to_retry();
