@@ -5,7 +5,10 @@
  * libraries' checksums, over a buffer the size of a pre-decompressed
  * kernel.  Run on the host it shows native costs; bench/run also runs it
  * inside the TCG guest, where the CRC32 instruction is emulated.
- *   checkcost [MiB]      (default 48)
+ *   checkcost [MiB [REPS [ONLY]]]   (default 48 MiB, best of 5)
+ * ONLY runs one check (its row number, from 0) once and prints nothing;
+ * ONLY = the number of rows runs none (the baseline): bench/checkinsn
+ * counts each check's instructions under callgrind that way.
  */
 #include <lzma.h>
 #include <openssl/evp.h>
@@ -17,6 +20,7 @@
 
 #include "purgatory/crc32c.h"
 #include "purgatory/sha256.h"
+#include "purgatory/xxh64.h"
 
 static double now_ms(void)
 {
@@ -26,18 +30,40 @@ static double now_ms(void)
 	return t.tv_sec * 1e3 + t.tv_nsec / 1e6;
 }
 
-enum { CRC32C_HW, CRC32C_SLICED, CRC32C_TABLE, SHA256_PURG, SHA256_OPENSSL, CRC32_ZLIB, ADLER32_ZLIB, CRC64_LZMA, NR };
+enum {
+	CRC32C_HW, CRC32C_HW3, CRC32C_SLICED, XXH64_PURG, CRC32C_TABLE, SHA256_PURG, SHA256_OPENSSL, CRC32_ZLIB,
+	ADLER32_ZLIB, CRC64_LZMA, NR
+};
+
+static uint64_t run_check(int k, const unsigned char *b, size_t n)
+{
+	unsigned char d[32];
+
+	switch (k) {
+	case CRC32C_HW: return kl_crc32c_sse42(b, n);
+	case CRC32C_HW3: return kl_crc32c_sse42_x3(b, n);
+	case CRC32C_SLICED: return kl_crc32c_sliced(b, n);
+	case XXH64_PURG: return kl_xxh64(b, n);
+	case CRC32C_TABLE: return kl_crc32c_table(b, n);
+	case SHA256_PURG: kl_sha256(b, n, d); return d[0];
+	case SHA256_OPENSSL: EVP_Digest(b, n, d, NULL, EVP_sha256(), NULL); return d[0];
+	case CRC32_ZLIB: return crc32_z(0, b, n);
+	case ADLER32_ZLIB: return adler32_z(1, b, n);
+	default: return lzma_crc64(b, n, 0);
+	}
+}
 
 int main(int argc, char **argv)
 {
 	static const char *const names[NR] = {
-		"crc32c, SSE4.2 instruction (purgatory)", "crc32c, sliced table (purgatory)",
+		"crc32c, SSE4.2 instruction (purgatory)", "crc32c, 3 instruction streams (purgatory)",
+		"crc32c, sliced table (purgatory)", "xxh64, xxHash's header (purgatory)",
 		"crc32c, bytewise table", "sha256 (purgatory)",
 		"sha256 (OpenSSL)", "crc32 (zlib)", "adler32 (zlib)", "crc64 (liblzma)",
 	};
 	size_t mib = argc > 1 ? strtoul(argv[1], NULL, 10) : 48, n = mib << 20, i;
-	int reps = argc > 2 ? atoi(argv[2]) : 5;
-	unsigned char *b = malloc(n), d[32];
+	int reps = argc > 2 ? atoi(argv[2]) : 5, only = argc > 3 ? atoi(argv[3]) : -1;
+	unsigned char *b = malloc(n);
 	volatile uint64_t sink = 0;
 	double t0, best[NR];
 	int rep, k;
@@ -48,19 +74,17 @@ int main(int argc, char **argv)
 		best[k] = 1e12;
 	for (i = 0; i < n; i++)
 		b[i] = (unsigned char)(i * 2654435761u >> 13);
+	if (only >= 0) {
+		if (only > NR)
+			return 1;
+		if (only < NR)
+			sink += run_check(only, b, n);
+		return 0;
+	}
 	for (rep = 0; rep < reps; rep++) { /* best of N: least disturbed */
 		for (k = 0; k < NR; k++) {
 			t0 = now_ms();
-			switch (k) {
-			case CRC32C_HW: sink += kl_crc32c_sse42(b, n); break;
-			case CRC32C_SLICED: sink += kl_crc32c_sliced(b, n); break;
-			case CRC32C_TABLE: sink += kl_crc32c_table(b, n); break;
-			case SHA256_PURG: kl_sha256(b, n, d); sink += d[0]; break;
-			case SHA256_OPENSSL: EVP_Digest(b, n, d, NULL, EVP_sha256(), NULL); sink += d[0]; break;
-			case CRC32_ZLIB: sink += crc32_z(0, b, n); break;
-			case ADLER32_ZLIB: sink += adler32_z(1, b, n); break;
-			case CRC64_LZMA: sink += lzma_crc64(b, n, 0); break;
-			}
+			sink += run_check(k, b, n);
 			t0 = now_ms() - t0;
 			best[k] = best[k] < t0 ? best[k] : t0;
 		}
@@ -71,7 +95,7 @@ int main(int argc, char **argv)
 	printf("  (kl_crc32c, which the loader and the purgatory call, chose the %s here)\n",
 	       kl_crc32c_uses_sse42() ? "instruction" : "sliced table");
 	for (k = 0; k < NR; k++)
-		printf("  %-40s %8.1f ms  %6.2f GB/s\n", names[k], best[k], n / best[k] / 1e6);
+		printf("  %-44s %8.1f ms  %6.2f GB/s\n", names[k], best[k], n / best[k] / 1e6);
 	(void)sink;
 	return 0;
 }

@@ -8,6 +8,7 @@
  */
 #include "crc32.h"
 #include "crc32c.h"
+#include "xxh64.h"
 #include "zero.h"
 #include "params.h"
 #include "sha256.h"
@@ -173,6 +174,18 @@ static uint64_t checked_bytes(const struct kl_purg_params *p)
 	return n;
 }
 
+/* Testing (--test-poison-cleared): prove the kernel reads none of the
+ * memory it is trusted to clear itself by filling it with a pattern it
+ * would trip over. */
+static void poison_cleared(const struct kl_purg_params *p)
+{
+	volatile uint64_t *w = (volatile uint64_t *)(uintptr_t)p->cleared;
+	uint64_t n;
+
+	for (n = p->cleared_len / 8; n; n--)
+		*w++ = 0xa5a5a5a5a5a5a5a5ULL;
+}
+
 void kl_purgatory_main(struct kl_purg_params *p)
 {
 	uint64_t start = rdtsc();
@@ -206,7 +219,21 @@ void kl_purgatory_main(struct kl_purg_params *p)
 			uart_puts(kl_crc32c_uses_sse42() ? "kexec-live purgatory: CRC-32C of all segments ok (instruction)\n"
 							 : "kexec-live purgatory: CRC-32C of all segments ok (sliced table)\n");
 	}
-	if (p->flags & (KL_PURG_F_VERIFY_CRC32C | KL_PURG_F_VERIFY_SHA256)) {
+	if (p->flags & KL_PURG_F_VERIFY_XXH64) {
+		for (i = 0; i < p->nr_segments; i++) {
+			const struct kl_purg_segment *s = &p->seg[i];
+			uint64_t want = 0;
+			int b;
+
+			for (b = 7; b >= 0; b--)
+				want = want << 8 | s->sha256[b];
+			if (kl_xxh64((const void *)(uintptr_t)s->addr, s->len) != want)
+				mismatch("XXH64", s);
+		}
+		if (verbose)
+			uart_puts("kexec-live purgatory: XXH64 of all segments ok\n");
+	}
+	if (p->flags & (KL_PURG_F_VERIFY_CRC32C | KL_PURG_F_VERIFY_XXH64 | KL_PURG_F_VERIFY_SHA256)) {
 		/* The image's trailing zeros: not hashed, only proven zero
 		 * (several MiB of a kernel's .bss and .brk). */
 		for (i = 0; i < p->nr_segments; i++) {
@@ -231,9 +258,15 @@ void kl_purgatory_main(struct kl_purg_params *p)
 	if (tl) {
 		tl->check = (p->flags & KL_PURG_F_VERIFY_SHA256)   ? KL_TL_CHECK_SHA256
 			    : (p->flags & KL_PURG_F_VERIFY_CRC32C) ? KL_TL_CHECK_CRC32C
+			    : (p->flags & KL_PURG_F_VERIFY_XXH64)  ? KL_TL_CHECK_XXH64
 								   : KL_TL_CHECK_NONE;
 		tl->checked_bytes = tl->check == KL_TL_CHECK_NONE ? 0 : checked_bytes(p);
 		stamp(tl, KL_TL_PURG_CHECKED, rdtsc());
+	}
+	if (p->flags & KL_PURG_F_POISON_CLEARED) {
+		poison_cleared(p);
+		if (verbose)
+			uart_puts("kexec-live purgatory: memory the kernel clears filled with 0xa5\n");
 	}
 	if (verbose) {
 		uart_puts("kexec-live purgatory: entering kernel at ");

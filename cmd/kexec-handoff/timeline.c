@@ -36,6 +36,7 @@ static const struct {
 	[KL_TL_CHECK_NONE] = { "none", "none" },
 	[KL_TL_CHECK_SHA256] = { "sha256", "SHA-256" },
 	[KL_TL_CHECK_CRC32C] = { "crc32c", "CRC-32C" },
+	[KL_TL_CHECK_XXH64] = { "xxh64", "XXH64" },
 };
 
 static const struct {

@@ -146,7 +146,7 @@ static int parse_serial_baud(struct kl_opts *o, const char *arg, struct kl_err *
 static int parse_verify(struct kl_opts *o, const char *arg, struct kl_err *err)
 {
 	if (kl_verify_by_name(arg, &o->boot.verify) < 0)
-		return kl_fail(err, -EINVAL, "invalid --verify '%s' (sha256, crc32c or none)", arg);
+		return kl_fail(err, -EINVAL, "invalid --verify '%s' (sha256, crc32c, xxh64 or none)", arg);
 	o->verify_set = true;
 	return 0;
 }
@@ -286,7 +286,7 @@ static const struct cli_option cli_options[] = {
 	{ .long_name = "verify", .arg = "MODE", .section = SEC_LEGACY, .store = ST_PARSE, .parse = parse_verify,
 	  .legacy = "--verify (the purgatory's check)",
 	  .help = "what the purgatory checks before the jump: sha256\n"
-		  "(default), crc32c (much cheaper) or none" },
+		  "(default), xxh64 (the fastest), crc32c or none" },
 	{ .long_name = "preload-decompressed", .section = SEC_LEGACY, .store = ST_TRUE,
 	  .off = FIELD(boot.preload_decompressed), .legacy = "--preload-decompressed",
 	  .help = "decompress the kernel's payload (and every\n"
@@ -308,6 +308,11 @@ static const struct cli_option cli_options[] = {
 	  .help = "testing: with --preload-decompressed, leave a\n"
 		  "non-zero word where the purgatory expects the\n"
 		  "kernel's trailing zeros; it must refuse to boot" },
+	{ .long_name = "test-poison-cleared", .section = SEC_LEGACY, .store = ST_TRUE,
+	  .off = FIELD(boot.poison_cleared), .legacy = "--test-poison-cleared",
+	  .help = "testing: with --preload-decompressed, the purgatory\n"
+		  "fills the memory the kernel clears itself (.bss,\n"
+		  ".brk) with 0xa5; the kernel must still boot" },
 
 	{ .long_name = "no-ifdown", .short_name = 'x', .section = SEC_EXEC, .store = ST_TRUE,
 	  .off = FIELD(skip_ifdown), .help = "do not take network interfaces down before -e/-f" },

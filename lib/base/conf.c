@@ -38,9 +38,9 @@ static const char *check_bool(const char *v)
 
 static const char *check_verify(const char *v)
 {
-	static const char *const modes[] = { "sha256", "crc32c", "none" };
+	static const char *const modes[] = { "sha256", "crc32c", "xxh64", "none" };
 
-	return word_index(modes, KL_ARRAY_SIZE(modes), v) >= 0 ? NULL : "not sha256, crc32c or none";
+	return word_index(modes, KL_ARRAY_SIZE(modes), v) >= 0 ? NULL : "not sha256, crc32c, xxh64 or none";
 }
 
 static const struct {

@@ -91,6 +91,52 @@ static int collect_loads(Elf *e, size_t phnum, struct kl_elf_image *img, struct 
 	return 0;
 }
 
+/* The kernel clears .bss and .brk itself (clear_bss() in
+ * arch/x86/kernel/head64.c), and .init.scratch is SME's work area, used
+ * only while the kernel encrypts itself in place and zeroed there before
+ * use (sme_encrypt_kernel()); no other section may sit in the tail.  The
+ * names come from arch/x86/kernel/vmlinux.lds.S. */
+static bool kernel_clears(const char *name)
+{
+	return !strcmp(name, ".bss") || !strcmp(name, ".brk") || !strcmp(name, ".init.scratch");
+}
+
+#define KL_ELF_SECTIONS_MAX 65536U
+
+/* Where that tail starts, or 0; see struct kl_elf_image. */
+static uint64_t find_cleared(Elf *e)
+{
+	uint64_t bss = 0;
+	size_t shstrndx, n = 0;
+	Elf_Scn *scn = NULL;
+	int pass;
+
+	if (elf_getshdrstrndx(e, &shstrndx) != 0)
+		return 0;
+	/* pass 0 finds .bss, pass 1 checks what lies at or above it */
+	for (pass = 0; pass < 2; pass++) {
+		while ((scn = elf_nextscn(e, scn)) != NULL && n++ < 2 * KL_ELF_SECTIONS_MAX) {
+			GElf_Shdr sh;
+			const char *name;
+
+			if (!gelf_getshdr(scn, &sh))
+				return 0;
+			if (!(sh.sh_flags & SHF_ALLOC) || !sh.sh_size)
+				continue;
+			name = elf_strptr(e, shstrndx, sh.sh_name);
+			if (!name)
+				return 0;
+			if (pass == 0 && !strcmp(name, ".bss"))
+				bss = sh.sh_addr;
+			else if (pass == 1 && sh.sh_addr >= bss && !kernel_clears(name))
+				return 0;
+		}
+		if (!bss || scn)
+			return 0;
+	}
+	return bss;
+}
+
 int kl_elf_parse(const void *buf, size_t len, struct kl_elf_image *ret,
 		 struct kl_err *err)
 {
@@ -126,6 +172,7 @@ int kl_elf_parse(const void *buf, size_t len, struct kl_elf_image *ret,
 		img.file_end = (size_t)KL_MAX((uint64_t)img.file_end, img.load[i].offset + img.load[i].filesz);
 	if (img.file_end > len)
 		return kl_fail(err, -ENOEXEC, "ELF headers describe more than the %zu-byte file", len);
+	img.cleared_vaddr = find_cleared(e);
 	*ret = img;
 	return 0;
 }

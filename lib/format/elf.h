@@ -27,13 +27,19 @@ struct kl_elf_image {
 	size_t file_end; /* end of the last byte the ELF itself describes */
 	size_t nr_loads;
 	struct kl_elf_load load[KL_ELF_LOADS_MAX];
+	/* Where the memory the kernel clears itself starts (virtual): the
+	 * .bss section's address when every allocated section at or above
+	 * it is .bss, .brk or .init.scratch; 0 when there is no such tail
+	 * or the section table is missing or unreadable. */
+	uint64_t cleared_vaddr;
 };
 
 bool kl_elf_probe(const void *buf, size_t len);
 
 /* Parse an ELF64 x86_64 ET_EXEC image.  Every PT_LOAD must lie inside the
  * file, must not overlap another and must not wrap; the entry point must
- * fall inside a loaded segment's physical range. */
+ * fall inside a loaded segment's physical range.  The section table is
+ * read only for cleared_vaddr; a damaged one is not an error. */
 int kl_elf_parse(const void *buf, size_t len, struct kl_elf_image *ret,
 		 struct kl_err *err);
 

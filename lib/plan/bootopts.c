@@ -11,6 +11,8 @@ const char *kl_verify_name(enum kl_verify v)
 		return "sha256";
 	case KL_VERIFY_CRC32C:
 		return "crc32c";
+	case KL_VERIFY_XXH64:
+		return "xxh64";
 	default:
 		return "none";
 	}
@@ -18,7 +20,7 @@ const char *kl_verify_name(enum kl_verify v)
 
 int kl_verify_by_name(const char *name, enum kl_verify *ret)
 {
-	static const enum kl_verify all[] = { KL_VERIFY_SHA256, KL_VERIFY_CRC32C, KL_VERIFY_NONE };
+	static const enum kl_verify all[] = { KL_VERIFY_SHA256, KL_VERIFY_CRC32C, KL_VERIFY_XXH64, KL_VERIFY_NONE };
 	size_t i;
 
 	for (i = 0; i < sizeof(all) / sizeof(all[0]); i++)

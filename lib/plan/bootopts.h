@@ -14,9 +14,10 @@ enum kl_verify {
 	KL_VERIFY_NONE,   /* -i, --verify=none */
 	KL_VERIFY_SHA256, /* the default, as kexec-tools */
 	KL_VERIFY_CRC32C, /* --verify=crc32c */
+	KL_VERIFY_XXH64,  /* --verify=xxh64 */
 };
 
-/* "sha256", "crc32c" or "none", as --verify spells them */
+/* "sha256", "crc32c", "xxh64" or "none", as --verify spells them */
 const char *kl_verify_name(enum kl_verify v);
 
 /* The mode a name of kl_verify_name() stands for; -EINVAL for another. */
@@ -39,6 +40,7 @@ struct kl_boot_opts {
 	bool preload_decompressed;
 	bool corrupt_digest; /* testing: flip a bit of the kernel digest */
 	bool corrupt_zeros;  /* testing: a non-zero word in the kernel's zero tail */
+	bool poison_cleared; /* testing: the purgatory fills what the kernel clears */
 };
 
 #endif

@@ -128,4 +128,7 @@ void kl_plan_print(const struct kl_plan *p, FILE *f)
 		fprintf(f, "  %-10s 0x%016" PRIx64 " 0x%016" PRIx64 " 0x%010" PRIx64 " 0x%zx%s\n", s->name,
 			s->mem, s->mem + s->memsz, s->memsz, s->bufsz, s->zero_tail ? " (then zeros, checked)" : "");
 	}
+	if (p->cleared_len)
+		fprintf(f, "  %-10s 0x%016" PRIx64 " 0x%016" PRIx64 " 0x%010" PRIx64 " (the kernel clears it; not loaded)\n",
+			"(cleared)", p->cleared_mem, p->cleared_mem + p->cleared_len, p->cleared_len);
 }

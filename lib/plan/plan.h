@@ -50,6 +50,9 @@ struct kl_plan {
 	uint64_t boot_params;  /* %rsi */
 	const char *verify; /* "sha256", "crc32c", "none" */
 	size_t efi_regions; /* EFI runtime map entries handed over, 0: none */
+	/* memory the new kernel clears itself before reading it (.bss,
+	 * .brk, .init.scratch): in no segment, and no segment placed there */
+	uint64_t cleared_mem, cleared_len;
 	/* kexec_file_load */
 	char *kernel_path;
 	char *initrd_path;

@@ -30,7 +30,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (c.v[KL_CONF_CACHE_DIR].line && c.v[KL_CONF_CACHE_DIR].value[0] != '/')
 		abort();
 	if (c.v[KL_CONF_VERIFY].line && strcmp(c.v[KL_CONF_VERIFY].value, "sha256") &&
-	    strcmp(c.v[KL_CONF_VERIFY].value, "crc32c") && strcmp(c.v[KL_CONF_VERIFY].value, "none"))
+	    strcmp(c.v[KL_CONF_VERIFY].value, "crc32c") &&
+	    strcmp(c.v[KL_CONF_VERIFY].value, "xxh64") && strcmp(c.v[KL_CONF_VERIFY].value, "none"))
 		abort();
 	return 0;
 }

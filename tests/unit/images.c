@@ -91,6 +91,47 @@ uint8_t *fx_elf(const struct fx_elf_load *loads, size_t n, uint64_t entry, size_
 	return b;
 }
 
+uint8_t *fx_elf_sections(const struct fx_elf_load *loads, size_t n, uint64_t entry,
+			 const struct fx_elf_section *secs, size_t nsecs, size_t *ret_len)
+{
+	size_t len, strsz = 1 + sizeof(".shstrtab"), stroff, shoff, i, pos = 1;
+	uint8_t *elf = fx_elf(loads, n, entry, &len), *b, *sh;
+
+	for (i = 0; i < nsecs; i++)
+		strsz += strlen(secs[i].name) + 1;
+	stroff = len;
+	shoff = (stroff + strsz + 7) & ~(size_t)7;
+	b = calloc(1, shoff + (nsecs + 2) * 64);
+	if (!b)
+		abort();
+	memcpy(b, elf, len);
+	free(elf);
+	kl_put_le64(b + 40, shoff);                /* e_shoff */
+	kl_put_le16(b + 58, 64);                   /* e_shentsize */
+	kl_put_le16(b + 60, (uint16_t)(nsecs + 2)); /* e_shnum */
+	kl_put_le16(b + 62, (uint16_t)(nsecs + 1)); /* e_shstrndx */
+	for (i = 0; i <= nsecs; i++) {
+		const char *name = i < nsecs ? secs[i].name : ".shstrtab";
+
+		sh = b + shoff + (i + 1) * 64;
+		kl_put_le32(sh, (uint32_t)pos); /* sh_name */
+		memcpy(b + stroff + pos, name, strlen(name));
+		pos += strlen(name) + 1;
+		if (i == nsecs) {
+			kl_put_le32(sh + 4, 3); /* SHT_STRTAB */
+			kl_put_le64(sh + 24, stroff);
+			kl_put_le64(sh + 32, strsz);
+			break;
+		}
+		kl_put_le32(sh + 4, 8);  /* SHT_NOBITS */
+		kl_put_le64(sh + 8, 3);  /* SHF_WRITE | SHF_ALLOC */
+		kl_put_le64(sh + 16, 0xffffffff80000000ULL + secs[i].paddr);
+		kl_put_le64(sh + 24, stroff);
+		kl_put_le64(sh + 32, secs[i].size);
+	}
+	*ret_len = shoff + (nsecs + 2) * 64;
+	return b;
+}
 
 uint8_t *fx_gzip(const void *in, size_t n, size_t *ret_len)
 {

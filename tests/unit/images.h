@@ -29,6 +29,16 @@ struct fx_elf_load {
 /* An ELF64 x86_64 executable with the given PT_LOADs and entry. */
 uint8_t *fx_elf(const struct fx_elf_load *loads, size_t n, uint64_t entry, size_t *ret_len);
 
+struct fx_elf_section {
+	const char *name;
+	uint64_t paddr, size; /* allocated, writable; at 0xffffffff80000000 + paddr */
+};
+
+/* The same with a section table after the segments' bytes: a null
+ * section, the given ones, then .shstrtab. */
+uint8_t *fx_elf_sections(const struct fx_elf_load *loads, size_t n, uint64_t entry,
+			 const struct fx_elf_section *secs, size_t nsecs, size_t *ret_len);
+
 /* gzip (zlib, level 6) of n bytes; aborts on failure. */
 uint8_t *fx_gzip(const void *in, size_t n, size_t *ret_len);
 

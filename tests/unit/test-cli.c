@@ -230,6 +230,7 @@ static void legacy_reasons(void **state)
 	assert_non_null(REASON("--verify=none", "-l", "K"));
 	assert_non_null(REASON("--serial-baud=9600", "-l", "K"));
 	assert_non_null(REASON("--test-corrupt-zeros", "-l", "K"));
+	assert_non_null(REASON("--test-poison-cleared", "-l", "K"));
 	assert_null(REASON("--reuse-cmdline", "--initrd=I", "--append=x", "-x", "-y", "-d", "-l", "K"));
 	assert_non_null(REASON("--preload-decompressed", "-l", "K"));
 	assert_non_null(REASON("--verify=sha256", "-l", "K"));

@@ -70,8 +70,8 @@ static void refused(void **state)
 		{ "fast_path=maybe\n", "/etc/kexec-live.conf:1: fast_path=maybe: not yes or no" },
 		{ "\nfast_path = Yes\n", "/etc/kexec-live.conf:2: fast_path=Yes: not yes or no" },
 		{ "fast_path=\n", "/etc/kexec-live.conf:1: fast_path=: not yes or no" },
-		{ "verify=md5\n", "/etc/kexec-live.conf:1: verify=md5: not sha256, crc32c or none" },
-		{ "verify=\n", "/etc/kexec-live.conf:1: verify=: not sha256, crc32c or none" },
+		{ "verify=md5\n", "/etc/kexec-live.conf:1: verify=md5: not sha256, crc32c, xxh64 or none" },
+		{ "verify=\n", "/etc/kexec-live.conf:1: verify=: not sha256, crc32c, xxh64 or none" },
 		{ "cache_dir=var/cache\n", "/etc/kexec-live.conf:1: cache_dir=var/cache: must be an absolute path" },
 	};
 	struct kl_err err;

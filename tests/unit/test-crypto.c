@@ -3,11 +3,13 @@
 #include <openssl/evp.h>
 #include <stdlib.h>
 #include <string.h>
+#include <xxhash.h> /* libxxhash's XXH64, the reference */
 #include <zlib.h>
 
 #include "fixture.h"
 #include "purgatory/crc32.h"
 #include "purgatory/crc32c.h"
+#include "purgatory/xxh64.h"
 #include "purgatory/sha256.h"
 #include "purgatory/zero.h"
 
@@ -89,13 +91,44 @@ static void crc32c_every_path(void **state)
 		big[len] = (uint8_t)(len * 2654435761u >> 11);
 	assert_int_equal(kl_crc32c(big, n), kl_crc32c_table(big, n));
 	assert_int_equal(kl_crc32c(big + 3, n - 3), kl_crc32c_table(big + 3, n - 3));
-	free(big);
-	if (!kl_cpu_has_sse42())
+	if (!kl_cpu_has_sse42()) {
+		free(big);
 		skip(); /* the table paths are checked above */
+	}
 	for (len = 0; len < 200; len++) {
 		assert_int_equal(kl_crc32c_sse42(buf + (len % 8), len), kl_crc32c_table(buf + (len % 8), len));
 		assert_int_equal(kl_crc32c_sse42(buf, len * 5), kl_crc32c_table(buf, len * 5));
+		assert_int_equal(kl_crc32c_sse42_x3(buf + (len % 8), len), kl_crc32c_table(buf + (len % 8), len));
 	}
+	/* three streams joined: whole rounds of 3 x 4 KiB, with a head and
+	 * a tail around them, at every length near a round's edge */
+	for (len = 3 * 4096 - 9; len < 3 * 4096 + 9; len++) {
+		assert_int_equal(kl_crc32c_sse42_x3(big, len), kl_crc32c_table(big, len));
+		assert_int_equal(kl_crc32c_sse42_x3(big + 5, 4 * len), kl_crc32c_table(big + 5, 4 * len));
+	}
+	assert_int_equal(kl_crc32c_sse42_x3(big + 1, n - 1), kl_crc32c_table(big + 1, n - 1));
+	free(big);
+}
+
+/* The purgatory's inline XXH64 equals libxxhash's, at every length and
+ * alignment around its 32-byte stripes. */
+static void xxh64_matches_the_library(void **state)
+{
+	static uint8_t buf[4096 + 64];
+	uint64_t h;
+	size_t len;
+
+	(void)state;
+	assert_true(kl_xxh64("", 0) == 0xef46db3751d8e999ULL); /* xxHash's own empty-input value */
+	for (len = 0; len < sizeof(buf); len++)
+		buf[len] = (uint8_t)(len * 2654435761u >> 9);
+	for (len = 0; len < 300; len++) {
+		assert_true(kl_xxh64(buf + len % 8, len) == XXH64(buf + len % 8, len, 0));
+		assert_true(kl_xxh64(buf, len * 13) == XXH64(buf, len * 13, 0));
+	}
+	h = kl_xxh64(buf, 4096);
+	buf[100] ^= 1; /* one flipped bit changes it */
+	assert_true(kl_xxh64(buf, 4096) != h);
 }
 
 /* kl_all_zero() and kl_zero_suffix() against a bytewise answer, for every
@@ -132,6 +165,7 @@ int main(void)
 		cmocka_unit_test(sha256_matches_openssl_at_every_length),
 		cmocka_unit_test(crc32_matches_zlib),
 		cmocka_unit_test(crc32c_every_path),
+		cmocka_unit_test(xxh64_matches_the_library),
 		cmocka_unit_test(zero_runs_at_every_offset),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

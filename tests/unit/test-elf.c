@@ -111,12 +111,57 @@ static void truncations_are_safe(void **state)
 	free(b);
 }
 
+/* The tail the kernel clears itself: found from the section table, and
+ * only when nothing but .bss, .brk and .init.scratch lies in it. */
+static uint64_t cleared_of(const struct fx_elf_section *secs, size_t n)
+{
+	const struct fx_elf_load l[] = { { 0x1000000, 0x3000, 0x3000 }, { 0x2000000, 0x1000, 0x9000 } };
+	size_t len;
+	uint8_t *b = fx_elf_sections(l, 2, 0x1000000, secs, n, &len);
+	struct kl_elf_image e;
+	struct kl_err err = { { 0 } };
+
+	if (kl_elf_parse(b, len, &e, &err) < 0)
+		fail_msg("%s", err.msg);
+	free(b);
+	return e.cleared_vaddr;
+}
+
+static void finds_the_cleared_tail(void **state)
+{
+	const struct fx_elf_section kernel[] = {
+		{ ".text", 0x1000000, 0x3000 }, { ".data", 0x2000000, 0x1000 }, { ".bss", 0x2001000, 0x2000 },
+		{ ".brk", 0x2003000, 0x1000 }, { ".init.scratch", 0x2005000, 0x4000 },
+	};
+	const struct fx_elf_section stray[] = {
+		{ ".data", 0x2000000, 0x1000 }, { ".bss", 0x2001000, 0x2000 }, { ".late", 0x2003000, 0x1000 },
+	};
+	const struct fx_elf_section no_bss[] = { { ".data", 0x2000000, 0x1000 } };
+	const struct fx_elf_load l[] = { { 0x1000000, 0x3000, 0x3000 } };
+	struct kl_elf_image e;
+	size_t len;
+	uint8_t *b;
+
+	(void)state;
+	assert_int_equal(cleared_of(kernel, KL_ARRAY_SIZE(kernel)), 0xffffffff82001000ULL);
+	/* the tail's own sections alone */
+	assert_int_equal(cleared_of(kernel + 2, 3), 0xffffffff82001000ULL);
+	assert_int_equal(cleared_of(stray, KL_ARRAY_SIZE(stray)), 0);
+	assert_int_equal(cleared_of(no_bss, KL_ARRAY_SIZE(no_bss)), 0);
+	/* no section table at all */
+	b = fx_elf(l, 1, 0x1000000, &len);
+	assert_int_equal(kl_elf_parse(b, len, &e, NULL), 0);
+	assert_int_equal(e.cleared_vaddr, 0);
+	free(b);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(parses_vmlinux_like_image),
 		cmocka_unit_test(refuses_bad_images),
 		cmocka_unit_test(truncations_are_safe),
+		cmocka_unit_test(finds_the_cleared_tail),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

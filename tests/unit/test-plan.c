@@ -20,6 +20,7 @@
 #include "purgatory/crc32c.h"
 #include "purgatory/params.h"
 #include "purgatory/timeline.h"
+#include "purgatory/xxh64.h"
 #include "purgatory/zero.h"
 
 static uint8_t initrd[100 * 1024 + 17];
@@ -435,6 +436,30 @@ static uint8_t *predecomp_image_tail(size_t *ret_len, bool zero_tail)
 	return img;
 }
 
+/* The same kernel with a section table: its second PT_LOAD holds .data
+ * (one page), then .bss, .brk and .init.scratch over 7 pages of memsz;
+ * stray adds a section after .bss that the kernel does not clear. */
+static uint8_t *predecomp_image_bss(size_t *ret_len, bool stray)
+{
+	const struct fx_elf_load l[] = { { 0x1000000, 0x3000, 0x3000 }, { 0x1200000, 0x1000, 0x8000 } };
+	const struct fx_elf_section secs[] = {
+		{ ".data", 0x1200000, 0x1000 }, { ".bss", 0x1201000, 0x2000 }, { ".brk", 0x1203000, 0x1000 },
+		{ ".init.scratch", 0x1204000, 0x4000 }, { ".late", 0x1206000, 0x800 },
+	};
+	size_t elen, n, gzlen;
+	uint8_t *elf = fx_elf_sections(l, 2, 0x1000100, secs, stray ? 5 : 4, &elen), *raw, *gz, *img;
+
+	n = elen + 3 * 4; /* an empty relocation table */
+	raw = calloc(1, n);
+	memcpy(raw, elf, elen);
+	gz = fx_gzip(raw, n, &gzlen);
+	img = fx_bzimage(&(struct fx_bzimage_opts){ .payload = gz, .payload_len = gzlen }, ret_len);
+	free(elf);
+	free(raw);
+	free(gz);
+	return img;
+}
+
 static uint8_t *predecomp_image(size_t *ret_len)
 {
 	return predecomp_image_tail(ret_len, false);
@@ -524,6 +549,60 @@ static void predecomp_leaves_trailing_zeros_out(void **state)
 	free(k);
 }
 
+/* What the kernel clears itself (.bss, .brk, .init.scratch) is in no
+ * segment and is named to the purgatory; no other segment lands there. */
+static void predecomp_leaves_cleared_memory_out(void **state)
+{
+	struct kl_sysinfo si;
+	struct kl_plan p = { 0 };
+	struct kl_err err = { { 0 } };
+	size_t len, i;
+	uint8_t *k = predecomp_image_bss(&len, false);
+	struct kl_load_opts lo = { .kernel = k, .kernel_len = len, .boot.verify = KL_VERIFY_CRC32C,
+				   .boot.preload_decompressed = true, .kaslr_random = { 3, 5 } };
+	const struct kl_segment *k0, *k1;
+	struct kl_purg_params pp;
+
+	(void)state;
+	fx_sysinfo("qemu-2g", &si);
+	if (kl_x86_plan(&si, &lo, &p, &err) < 0)
+		fail_msg("%s", err.msg);
+	k0 = seg(&p, "kernel");
+	k1 = seg_at(&p, k0->mem + 0x200000);
+	assert_int_equal(k1->memsz, 0x1000);
+	assert_int_equal(k1->bufsz, 0x1000);
+	assert_int_equal(p.cleared_mem, k1->mem + 0x1000);
+	assert_int_equal(p.cleared_len, 0x7000);
+	for (i = 0; i < p.nr_segments; i++)
+		assert_true(p.seg[i].mem + p.seg[i].memsz <= p.cleared_mem ||
+			    p.seg[i].mem >= p.cleared_mem + p.cleared_len);
+	memcpy(&pp, (const uint8_t *)seg(&p, "purgatory")->buf + KL_PURG_PARAMS_OFFSET, sizeof(pp));
+	assert_int_equal(pp.cleared, p.cleared_mem);
+	assert_int_equal(pp.cleared_len, 0x7000);
+	assert_int_equal(pp.flags & KL_PURG_F_POISON_CLEARED, 0);
+	assert_int_equal(purg_seg(&p, k1->mem).zero_len, 0);
+	kl_plan_free(&p);
+
+	/* --test-poison-cleared sets the purgatory's flag */
+	lo.boot.poison_cleared = true;
+	assert_int_equal(kl_x86_plan(&si, &lo, &p, &err), 0);
+	memcpy(&pp, (const uint8_t *)seg(&p, "purgatory")->buf + KL_PURG_PARAMS_OFFSET, sizeof(pp));
+	assert_int_not_equal(pp.flags & KL_PURG_F_POISON_CLEARED, 0);
+	kl_plan_free(&p);
+	free(k);
+
+	/* a section after .bss that the kernel does not clear: all loaded */
+	k = predecomp_image_bss(&len, true);
+	lo.kernel = k;
+	lo.kernel_len = len;
+	assert_int_equal(kl_x86_plan(&si, &lo, &p, &err), 0);
+	assert_int_equal(seg_at(&p, seg(&p, "kernel")->mem + 0x200000)->memsz, 0x8000);
+	assert_int_equal(p.cleared_len, 0);
+	kl_plan_free(&p);
+	kl_sysinfo_free(&si);
+	free(k);
+}
+
 static void preload_decompressed_relocates_and_flags(void **state)
 {
 	struct kl_sysinfo si;
@@ -568,6 +647,30 @@ static void preload_decompressed_relocates_and_flags(void **state)
 	assert_int_equal(kl_le64((uint8_t *)ks->buf + 0x10), 0xffffffff81001234ULL);
 	assert_false(((uint8_t *)ps->buf)[0x211] & 0x02);
 	kl_plan_free(&p);
+
+	/* --verify=xxh64: the flag, and each segment's XXH64 as le64 */
+	lo.boot.verify = KL_VERIFY_XXH64;
+	assert_int_equal(kl_x86_plan(&si, &lo, &p, &err), 0);
+	assert_string_equal(p.verify, "xxh64");
+	{
+		struct kl_purg_params pp;
+		size_t i;
+
+		memcpy(&pp, (const uint8_t *)seg(&p, "purgatory")->buf + KL_PURG_PARAMS_OFFSET, sizeof(pp));
+		assert_int_equal(pp.flags & (KL_PURG_F_VERIFY_XXH64 | KL_PURG_F_VERIFY_CRC32C | KL_PURG_F_VERIFY_SHA256),
+				 KL_PURG_F_VERIFY_XXH64);
+		for (i = 0; i < p.nr_segments; i++) {
+			struct kl_purg_segment s;
+
+			if (!strcmp(p.seg[i].name, "purgatory"))
+				continue;
+			s = purg_seg(&p, p.seg[i].mem);
+			assert_int_equal(kl_le64(s.sha256), kl_xxh64(p.seg[i].buf, s.len));
+			assert_true(kl_all_zero(s.sha256 + 8, 24));
+		}
+	}
+	kl_plan_free(&p);
+	lo.boot.verify = KL_VERIFY_CRC32C;
 
 	/* a corrupt payload loads nothing and says why */
 	k[1024 + 0x100 + 20] ^= 0xff;
@@ -976,6 +1079,7 @@ int main(void)
 		cmocka_unit_test(normalise_rejects_what_the_kernel_would),
 		cmocka_unit_test(preload_decompressed_relocates_and_flags),
 		cmocka_unit_test(predecomp_leaves_trailing_zeros_out),
+		cmocka_unit_test(predecomp_leaves_cleared_memory_out),
 		cmocka_unit_test(preserve_marks_e820_and_avoids_the_range),
 		cmocka_unit_test(preserve_rules),
 		cmocka_unit_test(preserve_overlapping_a_fixed_segment_names_both),

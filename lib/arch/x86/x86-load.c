@@ -30,6 +30,7 @@
 #include "lib/handoff/handoff.h"
 #include "lib/plan/cmdline.h"
 #include "purgatory/crc32c.h"
+#include "purgatory/xxh64.h"
 #include "purgatory/params.h"
 #include "purgatory/timeline.h"
 #include "purgatory/zero.h"
@@ -602,7 +603,11 @@ static int fill_purgatory_params(const struct x86_image *img, const struct kl_lo
 	pp->rsi = params_addr;
 	pp->flags = (o->boot.verify == KL_VERIFY_SHA256 ? KL_PURG_F_VERIFY_SHA256 : 0) |
 		    (o->boot.verify == KL_VERIFY_CRC32C ? KL_PURG_F_VERIFY_CRC32C : 0) |
-		    (o->boot.console_serial ? KL_PURG_F_SERIAL : 0);
+		    (o->boot.verify == KL_VERIFY_XXH64 ? KL_PURG_F_VERIFY_XXH64 : 0) |
+		    (o->boot.console_serial ? KL_PURG_F_SERIAL : 0) |
+		    (o->boot.poison_cleared ? KL_PURG_F_POISON_CLEARED : 0);
+	pp->cleared = plan->cleared_mem;
+	pp->cleared_len = plan->cleared_len;
 	pp->serial_port = o->boot.serial_port;
 	pp->serial_baud = o->boot.serial_baud;
 	pp->timeline = params_addr + tl_off;
@@ -622,6 +627,8 @@ static int fill_purgatory_params(const struct x86_image *img, const struct kl_lo
 		if (o->boot.verify == KL_VERIFY_CRC32C)
 			kl_put_le32(pp->seg[i].sha256,
 				    s->crc32c_known && len == s->bufsz ? s->crc32c : kl_crc32c(s->buf, len));
+		if (o->boot.verify == KL_VERIFY_XXH64)
+			kl_put_le64(pp->seg[i].sha256, kl_xxh64(s->buf, len));
 		if (o->boot.corrupt_digest && !strcmp(s->name, "kernel"))
 			pp->seg[i].sha256[0] ^= 1;
 	}
@@ -957,6 +964,9 @@ struct predecomp {
 	bool have_relocs, kaslr;
 	struct kl_relocs rel;
 	uint64_t delta; /* the virtual KASLR offset */
+	uint64_t memsz[KL_ELF_LOADS_MAX]; /* each load's segment, page aligned */
+	uint64_t cleared_off; /* from base: where the kernel-cleared tail starts */
+	uint64_t cleared_len; /* 0: the image has none we may leave out */
 };
 
 /* The payload as an ELF: from the preload cache, or decompressed now. */
@@ -1091,6 +1101,54 @@ static int predecomp_relocate(const struct kl_load_opts *o, struct predecomp *pd
 	return 0;
 }
 
+/*
+ * Each load's segment size: its memsz, except for the memory the kernel
+ * clears itself before reading it (kl_elf_image.cleared_vaddr: .bss,
+ * .brk, .init.scratch; 10 to 12 MiB of Debian's kernels).  That tail
+ * stays out of every segment, so kexec_load neither zero-fills it nor
+ * copies it in the window, and the purgatory does not check it.
+ *
+ *   base                                                   base + span
+ *   | ... | last PT_LOAD: .init.* .data_nosave | .bss .brk gap .init.scratch |
+ *   |<----------- its segment's memsz -------->|<-- cleared: no segment -->|
+ *
+ * Why that is safe (arch/x86/kernel/head_64.S, head64.c; since 6.16 also
+ * arch/x86/boot/startup/map_kernel.c): until x86_64_start_kernel() calls
+ * clear_bss(), the kernel runs on its init stack and touches only
+ * initialised data (early_top_pgt, early_dynamic_pgts, next_early_pgt,
+ * phys_base, the la57 variables, startup_gdt, the early IDT).  With SME,
+ * sme_encrypt_kernel() encrypts [_text, _end) in place, .bss with it, and
+ * zeroes each page-table page it takes from .init.scratch before use;
+ * sme_postprocess_startup() only changes the PMDs mapping .bss..decrypted.
+ * The span stays placed as a whole (predecomp_place), so no other segment
+ * lands in the tail; before the jump it may hold anything, including
+ * pages kexec_load used as sources, all copied by then.
+ */
+static void predecomp_cleared(struct predecomp *pd)
+{
+	const struct kl_elf_image *e = &pd->e;
+	uint64_t c = e->cleared_vaddr;
+	size_t i;
+
+	for (i = 0; i < e->nr_loads; i++)
+		pd->memsz[i] = kl_align_up(e->load[i].memsz, KL_PAGE_SIZE);
+	for (i = 0; c && i < e->nr_loads; i++) {
+		const struct kl_elf_load *l = &e->load[i];
+		uint64_t keep = kl_align_up(c - l->vaddr, KL_PAGE_SIZE);
+
+		if (c < l->vaddr || c >= l->vaddr + l->memsz)
+			continue;
+		/* only the highest load's tail, and only what relocations left
+		 * all zero */
+		if (kl_align_up(l->paddr + l->memsz - pd->base, KL_PAGE_SIZE) != pd->span || pd->reg[i].end > keep)
+			return;
+		pd->cleared_off = l->paddr - pd->base + keep;
+		pd->cleared_len = pd->memsz[i] - keep;
+		pd->memsz[i] = keep;
+		return;
+	}
+}
+
 /* The physical address of the whole span (no other segment may land in a
  * gap): KASLR's physical half picks a random slot. */
 static int predecomp_place(const struct kl_load_opts *o, const struct predecomp *pd, struct kl_freeset *fs,
@@ -1126,15 +1184,21 @@ static int load_bzimage_decompressed(const struct kl_sysinfo *si, const struct k
 		r = predecomp_regions(&pd, err);
 	if (r == 0)
 		r = predecomp_relocate(o, &pd, err);
-	if (r == 0)
+	if (r == 0) {
+		predecomp_cleared(&pd);
 		r = freeset_for(si, o, &fs, err);
+	}
 	if (r == 0)
 		r = predecomp_place(o, &pd, &fs, &kaddr, err);
 	for (i = 0; r == 0 && i < pd.e.nr_loads; i++) {
 		r = kl_plan_borrow(plan, "kernel", pd.reg[i].buf, pd.reg[i].end, kaddr + pd.reg[i].off,
-				   kl_align_up(pd.e.load[i].memsz, KL_PAGE_SIZE), err);
+				   pd.memsz[i], err);
 		if (r == 0)
 			plan->seg[plan->nr_segments - 1].zero_tail = true;
+	}
+	if (r == 0 && pd.cleared_len) {
+		plan->cleared_mem = kaddr + pd.cleared_off;
+		plan->cleared_len = pd.cleared_len;
 	}
 	if (r < 0) {
 		free(pd.elf);
