@@ -265,6 +265,11 @@ static const struct cli_option cli_options[] = {
 		  "checking every digest; a --preserve or --handoff-file\n"
 		  "of the same name replaces the received entry; the\n"
 		  "chain's update timelines go on, this kernel's added" },
+	{ .long_name = "no-flatten-initrd", .section = SEC_LOADING, .store = ST_TRUE, .off = FIELD(no_flatten),
+	  .help = "with --preload-decompressed, hand the initrd to\n"
+		  "the kernel as it is (compressed members and all):\n"
+		  "fewer bytes to copy in the window, decompressed by\n"
+		  "the new kernel after its first line" },
 	{ .long_name = "no-preload-decompressed", .section = SEC_LOADING, .store = ST_TRUE, .off = FIELD(no_preload),
 	  .help = "ignore fast_path=yes in /etc/kexec-live.conf:\n"
 		  "the new kernel decompresses itself, as with\n"

@@ -37,6 +37,7 @@ struct kl_opts {
 	bool no_checks;  /* -i, or --verify=none */
 	bool verify_set; /* --verify given */
 	bool no_preload; /* --no-preload-decompressed */
+	bool no_flatten; /* --no-flatten-initrd */
 	/* what /etc/kexec-live.conf supplied (defaults.c); 0: nothing */
 	unsigned int fast_path_line, verify_line;
 	struct kl_preserve preserve[KL_PRESERVE_MAX];

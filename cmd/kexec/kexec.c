@@ -61,6 +61,8 @@ struct kl_ctx {
 	enum kl_comp vmlinux_comp; /* its compression in the bzImage */
 	bool initrd_from_cache; /* then c->initrd is mapped too, and */
 	uint32_t initrd_crc32c; /* its CRC-32C was checked at lookup */
+	bool initrd_xxh64_known; /* ... or its XXH64, when the entry has one */
+	uint64_t initrd_xxh64;
 	char *proc_cmdline; /* /proc/cmdline, with --reuse-cmdline */
 	/* the handoff as loaded: what --handoff-from-previous received, then
 	 * the options' own entries, digests filled in */
@@ -185,11 +187,17 @@ static int read_from_cache(struct kl_ctx *c)
 	c->vmlinux = hit.vmlinux;
 	c->vmlinux_len = hit.vmlinux_len;
 	c->vmlinux_comp = kl_comp_by_name(hit.e.compression);
-	if (o->initrd) {
+	if (o->initrd && o->no_flatten) {
+		kl_cache_release(hit.cpio, hit.cpio_len); /* read as it is, below */
+	} else if (o->initrd) {
 		c->initrd = hit.cpio;
 		c->initrd_len = hit.cpio_len;
 		c->initrd_from_cache = true;
-		c->initrd_crc32c = hit.e.initrd_cpio.crc32c; /* just checked over these bytes */
+		/* digests of these very bytes: the lookup just checked one of
+		 * them (meta.c), and the meta holding both is checksummed */
+		c->initrd_crc32c = hit.e.initrd_cpio.crc32c;
+		c->initrd_xxh64_known = hit.e.initrd_cpio.has_xxh64;
+		c->initrd_xxh64 = hit.e.initrd_cpio.xxh64;
 	}
 	return KL_EXIT_OK;
 }
@@ -265,6 +273,11 @@ static int read_initrd(struct kl_ctx *c)
 	}
 	if (!o->boot.preload_decompressed)
 		return KL_EXIT_OK;
+	if (o->no_flatten) {
+		kl_debug("kexec: --no-flatten-initrd: the initrd goes to the kernel as it is (%zu bytes)\n",
+			 c->initrd_len);
+		return KL_EXIT_OK;
+	}
 	r = kl_initramfs_flatten(c->initrd, c->initrd_len, KL_INITRD_FILE_MAX, &out, &out_len, &st, &err);
 	if (r < 0) {
 		say("%s%s: %s", o->initrd ? o->initrd : o->kernel, o->initrd ? "" : " (.initrd)",
@@ -742,6 +755,8 @@ static int load_legacy(struct kl_ctx *c)
 	lo.initrd_len = c->initrd_len;
 	lo.initrd_crc32c_known = c->initrd_from_cache;
 	lo.initrd_crc32c = c->initrd_crc32c;
+	lo.initrd_xxh64_known = c->initrd_from_cache && c->initrd_xxh64_known;
+	lo.initrd_xxh64 = c->initrd_xxh64;
 	lo.preserve = c->preserve;
 	lo.nr_preserve = c->nr_preserve;
 	lo.blobs = c->blobs;

@@ -42,6 +42,10 @@ struct kl_cache_blob { /* a file of the entry */
 	uint64_t size;
 	uint8_t sha256[32];
 	uint32_t crc32c;
+	/* XXH64 (purgatory/xxh64.h): what a lookup checks, when the entry
+	 * has it (entries staged before it was added have only crc32c) */
+	bool has_xxh64;
+	uint64_t xxh64;
 };
 
 struct kl_cache_entry {

@@ -89,6 +89,8 @@ static void add_blob(struct strbuf *sb, const char *name, const struct kl_cache_
 	kl_hex(h, b->sha256, 32);
 	sb_add(sb, "%s.size=%" PRIu64 "\n%s.sha256=%s\n%s.crc32c=%08x\n", name, b->size, name, h, name,
 	       b->crc32c);
+	if (b->has_xxh64)
+		sb_add(sb, "%s.xxh64=%016" PRIx64 "\n", name, b->xxh64);
 }
 
 int kl_cache_meta_format(const struct kl_cache_entry *e, char **ret)
@@ -162,6 +164,17 @@ static int set_blob(struct kl_cache_blob *b, const char *field, const char *v)
 		b->crc32c = (uint32_t)c[0] << 24 | (uint32_t)c[1] << 16 | (uint32_t)c[2] << 8 | c[3];
 		return 4;
 	}
+	if (!strcmp(field, "xxh64")) {
+		uint8_t x[8];
+		int i;
+
+		if (unhex(v, x, 8) < 0)
+			return -EINVAL;
+		for (b->xxh64 = 0, i = 0; i < 8; i++)
+			b->xxh64 = b->xxh64 << 8 | x[i];
+		b->has_xxh64 = true;
+		return 8;
+	}
 	return -EINVAL;
 }
 
@@ -222,13 +235,20 @@ static int meta_field(struct kl_cache_entry *e, struct meta_seen *seen, char *na
 	return -EINVAL;
 }
 
-/* Every field there, each source and blob whole (all 6 and 3 sub-fields),
- * and the initrd's two together or not at all. */
+/* A blob's sub-fields: size, sha256 and crc32c, and xxh64 or not (older
+ * entries lack it). */
+static bool blob_whole(unsigned int seen)
+{
+	return seen == 7 || seen == 15;
+}
+
+/* Every field there, each source and blob whole (all 6 sub-fields, and
+ * blob_whole), and the initrd's two together or not at all. */
 static bool meta_complete(const struct meta_seen *s)
 {
-	if (!s->key || !s->compression || !s->version || !s->created || s->kernel != 63 || s->vmlinux != 7)
+	if (!s->key || !s->compression || !s->version || !s->created || s->kernel != 63 || !blob_whole(s->vmlinux))
 		return false;
-	if ((s->initrd && s->initrd != 63) || (s->initrd_cpio && s->initrd_cpio != 7))
+	if ((s->initrd && s->initrd != 63) || (s->initrd_cpio && !blob_whole(s->initrd_cpio)))
 		return false;
 	return !s->initrd == !s->initrd_cpio;
 }

@@ -30,6 +30,8 @@ struct kl_segment {
 	/* the CRC-32C of buf[0, bufsz) is already known: crc32c */
 	bool crc32c_known;
 	uint32_t crc32c;
+	bool xxh64_known; /* the same for its XXH64 */
+	uint64_t xxh64;
 };
 
 enum kl_syscall {

@@ -80,6 +80,8 @@ static struct kl_cache_entry sample(void)
 	snprintf(e.version, sizeof(e.version), "6.1.0-test (x) #1");
 	e.vmlinux.size = 53243444;
 	e.vmlinux.crc32c = 0xdeadbeef;
+	e.vmlinux.has_xxh64 = true; /* and the initrd's blob without: as staged before XXH64 */
+	e.vmlinux.xxh64 = 0x0123456789abcdefULL;
 	memset(e.vmlinux.sha256, 0x44, 32);
 	e.initrd_cpio.size = 2000;
 	e.initrd_cpio.crc32c = 0x01020304;

@@ -427,6 +427,8 @@ static int place_initrd(struct kl_freeset *fs, const struct x86_image *img, cons
 		return r;
 	plan->seg[plan->nr_segments - 1].crc32c_known = o->initrd_crc32c_known;
 	plan->seg[plan->nr_segments - 1].crc32c = o->initrd_crc32c;
+	plan->seg[plan->nr_segments - 1].xxh64_known = o->initrd_xxh64_known;
+	plan->seg[plan->nr_segments - 1].xxh64 = o->initrd_xxh64;
 	return 0;
 }
 
@@ -628,7 +630,8 @@ static int fill_purgatory_params(const struct x86_image *img, const struct kl_lo
 			kl_put_le32(pp->seg[i].sha256,
 				    s->crc32c_known && len == s->bufsz ? s->crc32c : kl_crc32c(s->buf, len));
 		if (o->boot.verify == KL_VERIFY_XXH64)
-			kl_put_le64(pp->seg[i].sha256, kl_xxh64(s->buf, len));
+			kl_put_le64(pp->seg[i].sha256,
+				    s->xxh64_known && len == s->bufsz ? s->xxh64 : kl_xxh64(s->buf, len));
 		if (o->boot.corrupt_digest && !strcmp(s->name, "kernel"))
 			pp->seg[i].sha256[0] ^= 1;
 	}

@@ -26,6 +26,8 @@ struct kl_load_opts {
 	 * these very bytes (the preload cache's check): not computed again */
 	bool initrd_crc32c_known;
 	uint32_t initrd_crc32c;
+	bool initrd_xxh64_known; /* the same for its XXH64 */
+	uint64_t initrd_xxh64;
 	const char *initrd_path; /* for messages only */
 	struct kl_boot_opts boot; /* as the user gave them */
 	const char *reuse_cmdline; /* /proc/cmdline text with --reuse-cmdline */
