@@ -404,6 +404,18 @@ static void normalise_rejects_what_the_kernel_would(void **state)
 	kl_plan_free(&p);
 }
 
+/* A bzImage around gzip(raw[0, n)); frees raw. */
+static uint8_t *wrap_payload(uint8_t *raw, size_t n, size_t *ret_len)
+{
+	size_t gzlen;
+	uint8_t *gz = fx_gzip(raw, n, &gzlen), *img;
+
+	img = fx_bzimage(&(struct fx_bzimage_opts){ .payload = gz, .payload_len = gzlen }, ret_len);
+	free(raw);
+	free(gz);
+	return img;
+}
+
 /* A payload as the kernel build makes it: gzip(ELF vmlinux + relocation
  * table), the ELF linked at 16 MiB / 0xffffffff81000000.  With zero_tail,
  * the second PT_LOAD ends in zeros (as a kernel's .bss does) and a 32-bit
@@ -411,8 +423,8 @@ static void normalise_rejects_what_the_kernel_would(void **state)
 static uint8_t *predecomp_image_tail(size_t *ret_len, bool zero_tail)
 {
 	const struct fx_elf_load l[] = { { 0x1000000, 0x3000, 0x3000 }, { 0x1200000, 0x1000, 0x1000 } };
-	size_t elen, n, gzlen;
-	uint8_t *elf = fx_elf(l, 2, 0x1000100, &elen), *raw, *gz, *img;
+	size_t elen, n;
+	uint8_t *elf = fx_elf(l, 2, 0x1000100, &elen), *raw;
 
 	/* a 64-bit pointer at image offset 0x10 and a 32-bit one at 0x20 */
 	kl_put_le64(elf + 0x1000 + 0x10, 0xffffffff81001234ULL);
@@ -428,12 +440,8 @@ static uint8_t *predecomp_image_tail(size_t *ret_len, bool zero_tail)
 		memset(raw + 0x1000 + 0x3000 + 0x100, 0, 0x1000 - 0x100);
 		kl_put_le32(raw + elen + 16, 0x81200800u);
 	}
-	gz = fx_gzip(raw, n, &gzlen);
-	img = fx_bzimage(&(struct fx_bzimage_opts){ .payload = gz, .payload_len = gzlen }, ret_len);
 	free(elf);
-	free(raw);
-	free(gz);
-	return img;
+	return wrap_payload(raw, n, ret_len);
 }
 
 /* The same kernel with a section table: its second PT_LOAD holds .data
@@ -446,18 +454,14 @@ static uint8_t *predecomp_image_bss(size_t *ret_len, bool stray)
 		{ ".data", 0x1200000, 0x1000 }, { ".bss", 0x1201000, 0x2000 }, { ".brk", 0x1203000, 0x1000 },
 		{ ".init.scratch", 0x1204000, 0x4000 }, { ".late", 0x1206000, 0x800 },
 	};
-	size_t elen, n, gzlen;
-	uint8_t *elf = fx_elf_sections(l, 2, 0x1000100, secs, stray ? 5 : 4, &elen), *raw, *gz, *img;
+	size_t elen, n;
+	uint8_t *elf = fx_elf_sections(l, 2, 0x1000100, secs, stray ? 5 : 4, &elen), *raw;
 
 	n = elen + 3 * 4; /* an empty relocation table */
 	raw = calloc(1, n);
 	memcpy(raw, elf, elen);
-	gz = fx_gzip(raw, n, &gzlen);
-	img = fx_bzimage(&(struct fx_bzimage_opts){ .payload = gz, .payload_len = gzlen }, ret_len);
 	free(elf);
-	free(raw);
-	free(gz);
-	return img;
+	return wrap_payload(raw, n, ret_len);
 }
 
 static uint8_t *predecomp_image(size_t *ret_len)
