@@ -317,7 +317,8 @@ static const struct cli_option cli_options[] = {
 	  .off = FIELD(boot.poison_cleared), .legacy = "--test-poison-cleared",
 	  .help = "testing: with --preload-decompressed, the purgatory\n"
 		  "fills the memory the kernel clears itself (.bss,\n"
-		  ".brk) with 0xa5; the kernel must still boot" },
+		  ".brk, .init.scratch) with 0xa5; the kernel must\n"
+		  "still boot" },
 
 	{ .long_name = "no-ifdown", .short_name = 'x', .section = SEC_EXEC, .store = ST_TRUE,
 	  .off = FIELD(skip_ifdown), .help = "do not take network interfaces down before -e/-f" },

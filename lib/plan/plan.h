@@ -50,7 +50,7 @@ struct kl_plan {
 	const char *format;  /* "bzImage64", "elf-x86_64" */
 	uint64_t kernel_entry; /* where the purgatory jumps */
 	uint64_t boot_params;  /* %rsi */
-	const char *verify; /* "sha256", "crc32c", "none" */
+	const char *verify; /* "sha256", "crc32c", "xxh64", "none" */
 	size_t efi_regions; /* EFI runtime map entries handed over, 0: none */
 	/* memory the new kernel clears itself before reading it (.bss,
 	 * .brk, .init.scratch): in no segment, and no segment placed there */
