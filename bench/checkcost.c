@@ -6,9 +6,9 @@
  * kernel.  Run on the host it shows native costs; bench/run also runs it
  * inside the TCG guest, where the CRC32 instruction is emulated.
  *   checkcost [MiB [REPS [ONLY]]]   (default 48 MiB, best of 5)
- * ONLY runs one check (its row number, from 0) once and prints nothing;
- * ONLY = the number of rows runs none (the baseline): bench/checkinsn
- * counts each check's instructions under callgrind that way.
+ * ONLY, a row number from 0, runs that one check once and prints only its
+ * name; ONLY = "base" runs none and prints nothing (the baseline):
+ * bench/checkinsn counts each check's instructions under callgrind so.
  */
 #include <lzma.h>
 #include <openssl/evp.h>
@@ -62,7 +62,7 @@ int main(int argc, char **argv)
 		"sha256 (OpenSSL)", "crc32 (zlib)", "adler32 (zlib)", "crc64 (liblzma)",
 	};
 	size_t mib = argc > 1 ? strtoul(argv[1], NULL, 10) : 48, n = mib << 20, i;
-	int reps = argc > 2 ? atoi(argv[2]) : 5, only = argc > 3 ? atoi(argv[3]) : -1;
+	int reps = argc > 2 ? atoi(argv[2]) : 5;
 	unsigned char *b = malloc(n);
 	volatile uint64_t sink = 0;
 	double t0, best[NR];
@@ -74,11 +74,16 @@ int main(int argc, char **argv)
 		best[k] = 1e12;
 	for (i = 0; i < n; i++)
 		b[i] = (unsigned char)(i * 2654435761u >> 13);
-	if (only >= 0) {
-		if (only > NR)
+	if (argc > 3) {
+		char *end;
+		long only = strtol(argv[3], &end, 10);
+
+		if (!strcmp(argv[3], "base"))
+			return 0;
+		if (end == argv[3] || *end || only < 0 || only >= NR)
 			return 1;
-		if (only < NR)
-			sink += run_check(only, b, n);
+		sink += run_check((int)only, b, n);
+		puts(names[only]);
 		return 0;
 	}
 	for (rep = 0; rep < reps; rep++) { /* best of N: least disturbed */
